@@ -1,0 +1,14 @@
+//! The wire model of RSA's Cloud Administration API and every piece of the console's logic
+//! that needs no browser: key files, JWT claims, error wording, CSV, search order.
+//!
+//! Shared by the console (wasm) and the sandbox (native) so the two cannot drift.
+//! It must never do I/O, read a clock or hold a credential beyond the call it was given.
+
+pub mod access;
+pub mod b64;
+pub mod csv;
+pub mod error;
+pub mod jwt;
+pub mod keyfile;
+pub mod search;
+pub mod wire;
