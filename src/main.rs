@@ -1,1 +1,16 @@
-fn main() {}
+//! The CAS user console: a help-desk operator's view of RSA ID Plus users, talking to the
+//! Cloud Administration API through a same-origin proxy.
+//!
+//! This crate is glue: fetch, WebCrypto and the DOM. Logic lives in `cas-core`.
+//! It must never persist a credential: no storage API, no URL, no log line holds one.
+
+mod api;
+mod app;
+mod crypto;
+mod pages;
+mod session;
+mod ui;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -35,6 +35,8 @@ pub enum ApiError {
     Aborted,
     /// A success status whose body is not what the API documents.
     BadBody { status: u16, detail: String },
+    /// The browser could not sign a token with the connected key.
+    Signing { detail: String },
 }
 
 impl fmt::Display for ApiError {
@@ -58,7 +60,7 @@ impl ApiError {
             | ApiError::ProxyPage { status }
             | ApiError::Unexpected { status, .. }
             | ApiError::BadBody { status, .. } => Some(*status),
-            ApiError::Network | ApiError::Timeout | ApiError::Aborted => None,
+            ApiError::Network | ApiError::Timeout | ApiError::Aborted | ApiError::Signing { .. } => None,
         }
     }
 
@@ -87,7 +89,8 @@ impl ApiError {
             | ApiError::Conflict { detail }
             | ApiError::Server { detail, .. }
             | ApiError::Unexpected { detail, .. }
-            | ApiError::BadBody { detail, .. } => detail,
+            | ApiError::BadBody { detail, .. }
+            | ApiError::Signing { detail } => detail,
             _ => "",
         }
     }
@@ -231,6 +234,10 @@ pub fn message(err: &ApiError, op: Option<Operation>) -> UserMessage {
             format!("The server answered {status} but its body is not what the API documents ({detail})."),
             "Reload to see the current state; if it persists, report it.",
         ),
+        ApiError::Signing { detail } => UserMessage::new(
+            format!("The browser could not sign a token with your key ({detail})."),
+            "Disconnect and connect again with the key; if it keeps failing, the key may be damaged: download it again.",
+        ),
     }
 }
 
@@ -294,6 +301,7 @@ mod tests {
             ApiError::Network,
             ApiError::Timeout,
             ApiError::BadBody { status: 200, detail: "expected a user".into() },
+            ApiError::Signing { detail: "x".into() },
         ];
         for e in all {
             let m = message(&e, Some(Operation::SetUserStatus));

@@ -5,9 +5,11 @@
 //! It must never do I/O, read a clock or hold a credential beyond the call it was given.
 
 pub mod access;
+pub mod actionlog;
 pub mod b64;
 pub mod csv;
 pub mod error;
+pub mod jwk;
 pub mod jwt;
 pub mod keyfile;
 pub mod search;

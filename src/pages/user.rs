@@ -1,0 +1,345 @@
+//! One user, everything the lookup API says about them, and the changes an operator makes:
+//! enable/disable and the high-risk flag, each confirmed, shown as the server answered it,
+//! undoable, and written to the action log.
+
+use crate::api;
+use crate::session::{use_session, Session};
+use crate::ui::{or_dash, use_log, yes_no, Confirm, CopyButton, Note};
+use cas_core::access::Operation;
+use cas_core::actionlog::Outcome;
+use cas_core::error::{message, status_conflict_message, ApiError, UserMessage};
+use cas_core::wire::{HighRiskAction, User, UserStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::rc::Rc;
+
+#[derive(Clone, PartialEq)]
+enum Loaded {
+    Loading,
+    Found(Box<User>),
+    Failed(UserMessage),
+}
+
+/// A change the operator can take back with one click.
+#[derive(Clone, PartialEq)]
+enum Undo {
+    Status(UserStatus),
+    HighRisk(HighRiskAction),
+}
+
+#[derive(Clone, PartialEq)]
+enum Pending {
+    Status(UserStatus),
+    HighRisk(HighRiskAction),
+}
+
+fn route_email() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        let raw = params.read().get("email").unwrap_or_default();
+        js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
+    })
+}
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let session = use_session();
+    let email = route_email();
+    let loaded = RwSignal::new(Loaded::Loading);
+    let reload = RwSignal::new(0u32);
+
+    Effect::new(move |_| {
+        let e = email.get();
+        reload.track();
+        let Some(s) = session.get_untracked() else { return };
+        spawn_local(async move {
+            let outcome = api::lookup(&s, &e, false, None).await;
+            // The operator may have moved on to another user meanwhile.
+            if email.get_untracked() != e {
+                return;
+            }
+            loaded.set(match outcome {
+                Ok(u) => Loaded::Found(Box::new(u)),
+                Err(err) => Loaded::Failed(message(&err, Some(Operation::Lookup))),
+            });
+        });
+    });
+
+    view! {
+        <section class="user" aria-labelledby="user-title">
+            <p class="crumbs"><A href="/">"← Search"</A></p>
+            {move || match loaded.get() {
+                Loaded::Loading => view! { <p class="busy" role="status">{format!("Looking up {}…", email.get())}</p> }.into_any(),
+                Loaded::Failed(m) => view! {
+                    <h1 id="user-title">{email.get()}</h1>
+                    <Note message=m/>
+                    <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Try again"</button>
+                }.into_any(),
+                Loaded::Found(u) => view! { <UserDetails user=*u loaded=loaded reload=reload/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn UserDetails(user: User, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> impl IntoView {
+    let session = use_session();
+    let log = use_log();
+    let busy = RwSignal::new(None::<&'static str>);
+    let outcome = RwSignal::new(None::<(UserMessage, bool)>);
+    let undo = RwSignal::new(None::<Undo>);
+    let confirm_open = RwSignal::new(false);
+    let pending = RwSignal::new(None::<Pending>);
+
+    let name = user.display_name();
+    let who = if name.is_empty() { user.email_address.clone() } else { format!("{name} ({})", user.email_address) };
+    let status = user.status().cloned();
+    let pending_deletion = status == Some(UserStatus::PendingDeletion) || user.mark_deleted == Some(true);
+    let high_risk = user.high_risk_user == Some(true);
+    let id = user.id.clone();
+    let email = user.email_address.clone();
+
+    let denial = move |op: Operation| session.get().and_then(|s| s.allows(op).err().map(|d| d.explain(op)));
+
+    // Runs a change and reports it: the page shows what the server answered, the log keeps it.
+    let run = {
+        let (id, email, who, status) = (id.clone(), email.clone(), who.clone(), status.clone());
+        Callback::new(move |(change, is_undo): (Pending, bool)| {
+            let Some(s) = session.get_untracked() else { return };
+            let (id, email, who, before) = (id.clone(), email.clone(), who.clone(), status.clone());
+            busy.set(Some(match change {
+                Pending::Status(UserStatus::Disabled) => "Disabling…",
+                Pending::Status(_) => "Enabling…",
+                Pending::HighRisk(HighRiskAction::Add) => "Adding to the high-risk list…",
+                Pending::HighRisk(HighRiskAction::Remove) => "Removing from the high-risk list…",
+            }));
+            outcome.set(None);
+            spawn_local(async move {
+                let result = apply(&s, &change, &id, &email, &who, pending_deletion).await;
+                busy.set(None);
+                let action = action_label(&change, is_undo);
+                match result {
+                    Ok((m, answered)) => {
+                        log.record(&action, &email, Outcome::Succeeded, answered);
+                        undo.set(if is_undo { None } else { Some(reverse(&change, &before)) });
+                        outcome.set(Some((m, true)));
+                        match change {
+                            Pending::Status(new) => loaded.update(|l| {
+                                if let Loaded::Found(u) = l {
+                                    u.user_status = Some(new);
+                                }
+                            }),
+                            // The lookup is the truth about the flag: read it back.
+                            Pending::HighRisk(_) => reload.update(|n| *n += 1),
+                        }
+                    }
+                    Err((m, details)) => {
+                        log.record(&action, &email, Outcome::Failed, details);
+                        outcome.set(Some((m, false)));
+                    }
+                }
+            });
+        })
+    };
+    let run_confirmed = Callback::new(move |_| {
+        if let Some(change) = pending.get_untracked() {
+            run.run((change, false));
+        }
+    });
+    let ask = move |change: Pending| {
+        pending.set(Some(change));
+        confirm_open.set(true);
+    };
+
+    let (title, body, confirm_label) = {
+        let who = who.clone();
+        let title = Signal::derive(move || match pending.get() {
+            Some(Pending::Status(UserStatus::Disabled)) => format!("Disable {who}?"),
+            Some(Pending::Status(_)) => format!("Enable {who}?"),
+            Some(Pending::HighRisk(HighRiskAction::Add)) => format!("Add {who} to the high-risk list?"),
+            Some(Pending::HighRisk(HighRiskAction::Remove)) => format!("Remove {who} from the high-risk list?"),
+            None => String::new(),
+        });
+        let body = Signal::derive(move || match pending.get() {
+            Some(Pending::Status(UserStatus::Disabled)) => "A disabled user cannot access protected resources or register devices until an administrator enables them again.".to_string(),
+            Some(Pending::Status(_)) => "The user can access protected resources again.".to_string(),
+            Some(Pending::HighRisk(HighRiskAction::Add)) => "Access policies for high-risk users apply to them from their next authentication.".to_string(),
+            Some(Pending::HighRisk(HighRiskAction::Remove)) => "Access policies for high-risk users no longer apply to them.".to_string(),
+            None => String::new(),
+        });
+        let label = Signal::derive(move || match pending.get() {
+            Some(Pending::Status(UserStatus::Disabled)) => "Disable".to_string(),
+            Some(Pending::Status(_)) => "Enable".to_string(),
+            Some(Pending::HighRisk(HighRiskAction::Add)) => "Add to list".to_string(),
+            _ => "Remove from list".to_string(),
+        });
+        (title, body, label)
+    };
+
+    let status_text = status.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "Unknown".into());
+    let status_control = {
+        let ask = ask;
+        let status = status.clone();
+        move || {
+            if let Some(why) = denial(Operation::SetUserStatus) {
+                return view! { <p class="why-not" data-test="status-denied">{why}</p> }.into_any();
+            }
+            let next = if status == Some(UserStatus::Disabled) { UserStatus::Enabled } else { UserStatus::Disabled };
+            let label = if next == UserStatus::Disabled { "Disable user" } else { "Enable user" };
+            view! {
+                <button type="button" class:danger=next == UserStatus::Disabled data-test="status-toggle"
+                    disabled=move || busy.get().is_some()
+                    on:click=move |_| ask(Pending::Status(next.clone()))>{label}</button>
+            }.into_any()
+        }
+    };
+    let risk_control = move || {
+        if let Some(why) = denial(Operation::ChangeHighRisk) {
+            return view! { <p class="why-not" data-test="risk-denied">{why}</p> }.into_any();
+        }
+        let action = if high_risk { HighRiskAction::Remove } else { HighRiskAction::Add };
+        let label = if high_risk { "Remove from high-risk list" } else { "Add to high-risk list" };
+        view! {
+            <button type="button" data-test="risk-toggle" disabled=move || busy.get().is_some()
+                on:click=move |_| ask(Pending::HighRisk(action))>{label}</button>
+        }.into_any()
+    };
+    let undo_view = {
+        move || {
+            undo.get().map(|u| {
+                let change = match u {
+                    Undo::Status(s) => Pending::Status(s),
+                    Undo::HighRisk(a) => Pending::HighRisk(a),
+                };
+                view! { <button type="button" data-test="undo" disabled=move || busy.get().is_some()
+                    on:click=move |_| { undo.set(None); run.run((change.clone(), true)) }>"Undo"</button> }
+            })
+        }
+    };
+
+    let extra = (!user.extra.is_empty()).then(|| serde_json::to_string_pretty(&user.extra).unwrap_or_default());
+    let raw = serde_json::to_string_pretty(&user).unwrap_or_default();
+    let row = |label: &'static str, value: String| view! { <div><dt>{label}</dt><dd>{value}</dd></div> };
+
+    view! {
+        <div class="title-row">
+            <h1 id="user-title">{if name.is_empty() { user.email_address.clone() } else { name.clone() }}</h1>
+            <span class=format!("badge status-{}", status_text.to_lowercase().replace(' ', "-")) data-test="status">{status_text.clone()}</span>
+            {high_risk.then(|| view! { <span class="badge risk" data-test="high-risk-badge">"High risk"</span> })}
+        </div>
+        <div class="actions" aria-label="Actions">
+            {status_control}
+            {risk_control}
+            {undo_view}
+            <p class="busy" role="status">{move || busy.get()}</p>
+        </div>
+        {move || outcome.get().map(|(m, ok)| view! { <Note message=m kind=if ok { "note ok" } else { "note error" }/> })}
+        <Confirm open=confirm_open title=title body=body confirm_label=confirm_label on_confirm=run_confirmed/>
+
+        <div class="groups">
+            <section aria-labelledby="g-identity"><h2 id="g-identity">"Identity"</h2><dl>
+                {row("Name", if name.is_empty() { "—".into() } else { name.clone() })}
+                <div><dt>"Email"</dt><dd><span data-test="email">{user.email_address.clone()}</span> <CopyButton text=user.email_address.clone() label="Copy email"/></dd></div>
+                <div><dt>"User ID"</dt><dd><code data-test="user-id">{user.id.clone()}</code> <CopyButton text=user.id.clone() label="Copy user ID"/></dd></div>
+                {row("Primary username", or_dash(&user.principal_username))}
+                {row("Alternate username", or_dash(&user.alternate_username))}
+                {row("Primary unique identifier", or_dash(&user.primary_unique_identifier))}
+                {row("Identity source", or_dash(&user.identity_source))}
+                {row("Created", or_dash(&user.creation_date))}
+                {row("Last synchronized", or_dash(&user.last_sync_time))}
+                {row("Last authenticated", or_dash(&user.month_last_authenticated))}
+            </dl></section>
+            <section aria-labelledby="g-status"><h2 id="g-status">"Status"</h2><dl>
+                {row("Status", status_text)}
+                {row("Marked deleted", yes_no(user.mark_deleted).to_string())}
+                {row("Marked deleted at", or_dash(&user.mark_deleted_at))}
+                {row("Marked deleted by", or_dash(&user.mark_deleted_by))}
+                {row("High risk", yes_no(user.high_risk_user).to_string())}
+            </dl></section>
+            <section aria-labelledby="g-auth"><h2 id="g-auth">"Authentication methods"</h2><dl>
+                {row("Token locked", yes_no(user.is_token_locked).to_string())}
+                {row("SMS number", or_dash(&user.sms_number))}
+                {row("SMS locked", yes_no(user.is_sms_locked).to_string())}
+                {row("Voice number", or_dash(&user.voice_number))}
+                {row("Voice locked", yes_no(user.is_voice_locked).to_string())}
+                {row("Fingerprint locked", yes_no(user.is_fingerprint_locked).to_string())}
+                {row("Approve locked", yes_no(user.is_approve_locked).to_string())}
+            </dl></section>
+            <section aria-labelledby="g-emergency"><h2 id="g-emergency">"Emergency access"</h2><dl>
+                {row("Status", or_dash(&user.emergency_access_status))}
+                {row("Tokencode ID", or_dash(&user.emergency_tokencode_id))}
+                {row("Expires", or_dash(&user.emergency_tokencode_expiration))}
+                {row("Last used", or_dash(&user.emergency_tokencode_last_use))}
+                {row("Offline status", or_dash(&user.offline_emergency_access_status))}
+                {row("Offline expires", or_dash(&user.offline_emergency_tokencode_expiration))}
+            </dl></section>
+        </div>
+        {extra.map(|e| view! {
+            <section aria-labelledby="g-other"><h2 id="g-other">"Other fields from the server"</h2><pre data-test="extra">{e}</pre></section>
+        })}
+        <details><summary>"Raw answer"</summary><pre>{raw}</pre></details>
+    }
+}
+
+fn reverse(change: &Pending, before: &Option<UserStatus>) -> Undo {
+    match change {
+        Pending::Status(_) => Undo::Status(before.clone().unwrap_or(UserStatus::Enabled)),
+        Pending::HighRisk(HighRiskAction::Add) => Undo::HighRisk(HighRiskAction::Remove),
+        Pending::HighRisk(HighRiskAction::Remove) => Undo::HighRisk(HighRiskAction::Add),
+    }
+}
+
+fn action_label(change: &Pending, is_undo: bool) -> String {
+    let base = match change {
+        Pending::Status(UserStatus::Disabled) => "Disable user",
+        Pending::Status(_) => "Enable user",
+        Pending::HighRisk(HighRiskAction::Add) => "Add to high-risk list",
+        Pending::HighRisk(HighRiskAction::Remove) => "Remove from high-risk list",
+    };
+    if is_undo { format!("{base} (undo)") } else { base.to_string() }
+}
+
+/// Sends one change. Ok: the message for the page and the log's details; Err likewise.
+async fn apply(
+    s: &Rc<Session>,
+    change: &Pending,
+    id: &str,
+    email: &str,
+    who: &str,
+    pending_deletion: bool,
+) -> Result<(UserMessage, String), (UserMessage, String)> {
+    let failed = |e: ApiError, op: Operation| {
+        let m = match (&e, op) {
+            (ApiError::Conflict { .. }, Operation::SetUserStatus) => status_conflict_message(pending_deletion),
+            _ => message(&e, Some(op)),
+        };
+        let details = format!("{} {}", e.status().map(|c| c.to_string()).unwrap_or_else(|| "no answer".into()), e.detail());
+        (m, details.trim().to_string())
+    };
+    match change {
+        Pending::Status(new) => match api::set_status(s, id, new.clone()).await {
+            Ok(answer) => Ok((
+                UserMessage::new(format!("{who} is now {}.", answer.user_status), "Undo puts it back."),
+                format!("200, status now {}", answer.user_status),
+            )),
+            Err(e) => Err(failed(e, Operation::SetUserStatus)),
+        },
+        Pending::HighRisk(action) => match api::change_high_risk(s, *action, vec![email.to_string()]).await {
+            Ok(ms) if ms.users.is_empty() => {
+                let what = match action {
+                    HighRiskAction::Add => "is now on the high-risk list",
+                    HighRiskAction::Remove => "is no longer on the high-risk list",
+                };
+                Ok((UserMessage::new(format!("{who} {what}."), "Undo puts it back."), "200".to_string()))
+            }
+            Ok(ms) => {
+                let item = &ms.users[0];
+                let e = cas_core::error::classify(item.status_code, None, &serde_json::json!({"code": "", "description": item.error}).to_string(), None);
+                Err(failed(e, Operation::ChangeHighRisk))
+            }
+            Err(e) => Err(failed(e, Operation::ChangeHighRisk)),
+        },
+    }
+}

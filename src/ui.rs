@@ -1,0 +1,129 @@
+//! Small view pieces every page uses: messages, the confirmation dialog, copy buttons,
+//! downloads, and the action log store.
+
+use cas_core::actionlog::{LogEntry, Outcome};
+use cas_core::error::UserMessage;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// An error (or notice) in two parts: what happened, and what to do next.
+#[component]
+pub fn Note(message: UserMessage, #[prop(optional)] kind: &'static str) -> impl IntoView {
+    let class = if kind.is_empty() { "note error" } else { kind };
+    let role = if class.contains("error") { "alert" } else { "status" };
+    view! {
+        <div class=class role=role>
+            <p class="what">{message.what}</p>
+            <p class="next">{message.next}</p>
+        </div>
+    }
+}
+
+/// A modal confirmation. Native `<dialog>` keeps focus inside while open and closes on Escape.
+#[component]
+pub fn Confirm(
+    open: RwSignal<bool>,
+    title: Signal<String>,
+    body: Signal<String>,
+    confirm_label: Signal<String>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move |_| {
+        let want = open.get();
+        if let Some(d) = dialog.get() {
+            if want && !d.open() {
+                let _ = d.show_modal();
+            } else if !want && d.open() {
+                d.close();
+            }
+        }
+    });
+    view! {
+        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" on:close=move |_| open.set(false)>
+            <h2 id="confirm-title">{move || title.get()}</h2>
+            <p>{move || body.get()}</p>
+            <div class="actions">
+                <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                <button type="button" class="danger" on:click=move |_| {
+                    open.set(false);
+                    on_confirm.run(());
+                }>{move || confirm_label.get()}</button>
+            </div>
+        </dialog>
+    }
+}
+
+/// Copies `text` to the clipboard and says so.
+#[component]
+pub fn CopyButton(text: String, label: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let on_click = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+            copied.set(true);
+            set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
+        }
+    };
+    view! {
+        <button type="button" class="copy" aria-label=label on:click=on_click>
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
+    }
+}
+
+/// Offers `content` as a file download. The object URL is revoked right after.
+pub fn download(filename: &str, mime: &str, content: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = document.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(filename);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Now, as ISO 8601 UTC.
+pub fn iso_now() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// Every change the console made this session, newest last. In memory only.
+#[derive(Clone, Copy)]
+pub struct ActionLog(pub RwSignal<Vec<LogEntry>>);
+
+impl ActionLog {
+    pub fn record(&self, action: &str, target: &str, outcome: Outcome, details: String) {
+        let entry = LogEntry { time: iso_now(), action: action.to_string(), target: target.to_string(), outcome, details };
+        self.0.update(|log| log.push(entry));
+    }
+}
+
+pub fn use_log() -> ActionLog {
+    expect_context::<ActionLog>()
+}
+
+/// "Yes"/"No"/"—" for optional flags: state in words, never colour alone.
+pub fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "—",
+    }
+}
+
+/// An optional value, or a dash.
+pub fn or_dash(v: &Option<String>) -> String {
+    match v.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => "—".to_string(),
+    }
+}
