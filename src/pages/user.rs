@@ -186,12 +186,20 @@ fn UserDetails(user: User, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> i
             if let Some(why) = denial(Operation::SetUserStatus) {
                 return view! { <p class="why-not" data-test="status-denied">{why}</p> }.into_any();
             }
-            let next = if status == Some(UserStatus::Disabled) { UserStatus::Enabled } else { UserStatus::Disabled };
-            let label = if next == UserStatus::Disabled { "Disable user" } else { "Enable user" };
+            // Pending deletion shows "Enable": the server explains why it cannot (409).
+            let next = match status {
+                Some(UserStatus::Disabled | UserStatus::PendingDeletion) => UserStatus::Enabled,
+                _ => UserStatus::Disabled,
+            };
+            let disabling = next == UserStatus::Disabled;
+            let label = if disabling { "Disable user" } else { "Enable user" };
             view! {
-                <button type="button" class:danger=next == UserStatus::Disabled data-test="status-toggle"
+                <button type="button" class:danger=disabling data-test="status-toggle"
                     disabled=move || busy.get().is_some()
-                    on:click=move |_| ask(Pending::Status(next.clone()))>{label}</button>
+                    on:click=move |_| {
+                        // Only disabling locks someone out, so only disabling asks first.
+                        if disabling { ask(Pending::Status(next.clone())) } else { run.run((Pending::Status(next.clone()), false)) }
+                    }>{label}</button>
             }.into_any()
         }
     };

@@ -1,0 +1,103 @@
+//! Child processes: started with our tools on PATH, killed when dropped so a failing test
+//! never leaves a sandbox or a server behind.
+
+use crate::Result;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A command with the project's tool folders first on PATH.
+pub fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.env("PATH", crate::setup::tool_path());
+    c
+}
+
+pub fn run(c: &mut Command) -> Result {
+    let status = c.status().map_err(|e| format!("cannot start {:?}: {e}", c.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{:?} {:?} failed ({status})", c.get_program(), c.get_args().collect::<Vec<_>>()))
+    }
+}
+
+/// Runs and returns stdout; None when the program is missing or fails.
+pub fn output(c: &mut Command) -> Option<String> {
+    let out = c.stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+pub struct Child(std::process::Child);
+
+impl Child {
+    pub fn spawn(mut c: Command) -> Result<Child> {
+        c.spawn().map(Child).map_err(|e| format!("cannot start {:?}: {e}", c.get_program()))
+    }
+
+    /// Starts `c` and waits for a stdout line containing `marker`; returns what follows it.
+    /// The rest of stdout keeps flowing to ours.
+    pub fn spawn_until_line(mut c: Command, marker: &str) -> Result<(Child, String)> {
+        c.stdout(Stdio::piped());
+        let mut child = c.spawn().map_err(|e| format!("cannot start {:?}: {e}", c.get_program()))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let guard = Child(child);
+        loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    println!("{line}");
+                    if let Some(i) = line.find(marker) {
+                        let rest = line[i + marker.len()..].to_string();
+                        std::thread::spawn(move || {
+                            for line in lines.map_while(std::result::Result::ok) {
+                                println!("{line}");
+                            }
+                        });
+                        return Ok((guard, rest));
+                    }
+                }
+                _ => return Err(format!("{:?} exited before printing \"{marker}\"", c.get_program())),
+            }
+        }
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> Result<u16> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// Plain HTTP GET on loopback; returns (status, body).
+pub fn http_get(url: &str) -> Option<(u16, String)> {
+    let rest = url.strip_prefix("http://")?;
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut s = TcpStream::connect(host).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    Some((status, body))
+}
+
+/// Waits until `url` answers 200, for at most `secs`.
+pub fn wait_http(url: &str, secs: u64) -> Result {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(secs) {
+        if let Some((200, _)) = http_get(url) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    Err(format!("{url} did not answer 200 within {secs} s"))
+}

@@ -1,0 +1,42 @@
+//! The first-load budget: every file of dist/ a browser fetches, raw and gzip.
+
+use crate::Result;
+use std::io::Write;
+use std::path::Path;
+
+/// The whole console's first load, gzip, at most.
+pub const BUDGET_GZIP: u64 = 200 * 1024;
+
+pub fn gzip_len(data: &[u8]) -> u64 {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(data);
+    enc.finish().map(|v| v.len() as u64).unwrap_or(u64::MAX)
+}
+
+/// Prints the table and returns the gzip total; fails over budget.
+pub fn report(dist: &Path) -> Result<u64> {
+    let mut rows = Vec::new();
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("reading {}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        rows.push((name, data.len() as u64, gzip_len(&data)));
+    }
+    rows.sort();
+    println!("{:<48} {:>12} {:>12}", "file", "bytes", "gzip");
+    for (name, raw, gz) in &rows {
+        println!("{name:<48} {raw:>12} {gz:>12}");
+    }
+    let raw: u64 = rows.iter().map(|r| r.1).sum();
+    let gz: u64 = rows.iter().map(|r| r.2).sum();
+    println!("{:<48} {raw:>12} {gz:>12}", "total");
+    println!("first load: {:.1} KiB gzip of a {:.0} KiB budget", gz as f64 / 1024.0, BUDGET_GZIP as f64 / 1024.0);
+    if gz > BUDGET_GZIP {
+        return Err(format!("over budget by {:.1} KiB", (gz - BUDGET_GZIP) as f64 / 1024.0));
+    }
+    Ok(gz)
+}
