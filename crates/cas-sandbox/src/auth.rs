@@ -1,0 +1,388 @@
+//! Who is calling: legacy key JWTs (RS256, `sub` = access ID) and the OAuth access tokens the
+//! sandbox's token endpoint issues. It is a test double, not an authorization server.
+
+use crate::keys::{ClientKey, Creds};
+use crate::store::{Db, StoredToken};
+use crate::time::{now_secs, now_secs_f64};
+use cas_core::access::{key_allows, scopes_allow, KeyRole, Operation};
+use cas_core::jwt::{decode, numeric_claim};
+use rsa::signature::Verifier;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+/// Clock skew tolerated on every time claim.
+pub const SKEW_SECS: f64 = 60.0;
+pub const TOKEN_LIFETIME_SECS: u64 = 3600;
+const MAX_ASSERTION_SECS: f64 = 300.0;
+const MAX_CACHE: usize = 50_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cred {
+    Legacy { access_id: String, role: KeyRole },
+    OAuth { client_id: String, scopes: Vec<String> },
+}
+
+impl Cred {
+    /// Rate limits are per credential.
+    pub fn rate_key(&self) -> String {
+        match self {
+            Cred::Legacy { access_id, .. } => format!("key:{access_id}"),
+            Cred::OAuth { client_id, .. } => format!("client:{client_id}"),
+        }
+    }
+
+    pub fn allows(&self, op: Operation) -> bool {
+        match self {
+            Cred::Legacy { role, .. } => key_allows(*role, op).is_ok(),
+            Cred::OAuth { scopes, .. } => scopes_allow(scopes.iter().map(String::as_str), op).is_ok(),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Cred::Legacy { role: KeyRole::SuperAdmin, .. } => "superadmin-key",
+            Cred::Legacy { role: KeyRole::HelpDesk, .. } => "helpdesk-key",
+            Cred::OAuth { .. } => "oauth",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Refused,
+    Expired,
+}
+
+enum Verifying {
+    Rsa(rsa::pkcs1v15::VerifyingKey<Sha256>),
+    Ec(p256::ecdsa::VerifyingKey),
+}
+
+struct ClientInfo {
+    kid: String,
+    key: Verifying,
+    allowed: Vec<String>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Legacy JWTs already verified: hash → (credential, exp).
+    verified: HashMap<String, (Cred, f64)>,
+    /// Every legacy JWT presented since the last expire-tokens.
+    seen: HashSet<String>,
+    tokens: HashMap<String, StoredToken>,
+    revoked: HashSet<String>,
+    /// Assertion `jti`s used, until their `exp` (+ skew).
+    jtis: HashMap<String, f64>,
+}
+
+pub struct Auth {
+    legacy: HashMap<String, (KeyRole, rsa::pkcs1v15::VerifyingKey<Sha256>)>,
+    clients: HashMap<String, ClientInfo>,
+    state: Mutex<State>,
+}
+
+pub fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `aud` of a legacy JWT: any http(s) origin, whose path is empty or ends with
+/// `/AdminInterface/restapi` (a trailing `/` or `/v1` allowed). The host is not compared: the
+/// console sends the real tenant's URL through its proxy.
+pub fn legacy_audience_ok(aud: &Value) -> bool {
+    match aud {
+        Value::String(s) => legacy_audience_str_ok(s),
+        Value::Array(items) => items.iter().any(|v| v.as_str().is_some_and(legacy_audience_str_ok)),
+        _ => false,
+    }
+}
+
+fn legacy_audience_str_ok(aud: &str) -> bool {
+    let s = aud.trim();
+    let rest = match s.get(..8) {
+        Some(p) if p.eq_ignore_ascii_case("https://") => &s[8..],
+        _ => match s.get(..7) {
+            Some(p) if p.eq_ignore_ascii_case("http://") => &s[7..],
+            _ => return false,
+        },
+    };
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if host.is_empty() || host.contains(['?', '#', ' ']) || path.contains(['?', '#']) {
+        return false;
+    }
+    let mut p = path.trim_end_matches('/');
+    if let Some(x) = p.strip_suffix("/v1") {
+        p = x.trim_end_matches('/');
+    }
+    p.is_empty() || p.ends_with("/AdminInterface/restapi")
+}
+
+/// `aud` of a client assertion: any URL ending in `/oauth/token`.
+fn token_audience_ok(aud: &Value) -> bool {
+    let ok = |s: &str| {
+        let s = s.trim().trim_end_matches('/');
+        (s.starts_with("http://") || s.starts_with("https://")) && s.ends_with("/oauth/token")
+    };
+    match aud {
+        Value::String(s) => ok(s),
+        Value::Array(items) => items.iter().any(|v| v.as_str().is_some_and(ok)),
+        _ => false,
+    }
+}
+
+/// An error answer of the token endpoint.
+pub struct TokenError {
+    pub status: u16,
+    pub body: Value,
+}
+
+fn token_error(status: u16, error: &str, description: &str) -> TokenError {
+    TokenError { status, body: json!({"error": error, "error_description": description}) }
+}
+
+impl Auth {
+    pub fn new(creds: &Creds, db: &Db) -> Result<Auth, String> {
+        let legacy = creds.legacy.iter().map(|k| (k.access_id.clone(), (k.role, k.verifying.clone()))).collect();
+        let clients = creds
+            .clients
+            .iter()
+            .map(|c| {
+                let key = match &c.key {
+                    ClientKey::Rsa(_, v) => Verifying::Rsa(v.clone()),
+                    ClientKey::Ec(k) => Verifying::Ec(*k.verifying_key()),
+                };
+                (c.client_id.clone(), ClientInfo { kid: c.kid.clone(), key, allowed: c.allowed_scopes.clone() })
+            })
+            .collect();
+        let mut state = State::default();
+        for t in db.load_tokens(now_secs())? {
+            state.tokens.insert(t.hash.clone(), t);
+        }
+        state.revoked = db.load_revoked()?.into_iter().collect();
+        Ok(Auth { legacy, clients, state: Mutex::new(state) })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Checks `Authorization: Bearer <token>`.
+    pub fn authenticate(&self, header: Option<&str>) -> Result<Cred, Refusal> {
+        let header = header.ok_or(Refusal::Refused)?.trim();
+        let token = match header.split_once(' ') {
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+            _ => return Err(Refusal::Refused),
+        };
+        if token.is_empty() || token.len() > 16 * 1024 {
+            return Err(Refusal::Refused);
+        }
+        let h = hash(token);
+        let now = now_secs_f64();
+        {
+            let mut st = self.state();
+            if st.revoked.contains(&h) {
+                return Err(Refusal::Expired);
+            }
+            if let Some((cred, exp)) = st.verified.get(&h) {
+                return if now > exp + SKEW_SECS { Err(Refusal::Expired) } else { Ok(cred.clone()) };
+            }
+            if let Some(t) = st.tokens.get(&h) {
+                if now > t.expires_at as f64 {
+                    return Err(Refusal::Expired);
+                }
+                return Ok(Cred::OAuth { client_id: t.client_id.clone(), scopes: t.scopes.clone() });
+            }
+            if token.matches('.').count() != 2 {
+                return Err(Refusal::Refused);
+            }
+            // Remember it even if it turns out bad: harmless, and bounded.
+            if st.seen.len() < MAX_CACHE {
+                st.seen.insert(h.clone());
+            }
+        }
+        let (cred, exp) = self.verify_legacy(token, now)?;
+        let mut st = self.state();
+        if st.verified.len() >= MAX_CACHE {
+            st.verified.clear();
+        }
+        st.verified.insert(h, (cred.clone(), exp));
+        Ok(cred)
+    }
+
+    fn verify_legacy(&self, token: &str, now: f64) -> Result<(Cred, f64), Refusal> {
+        let d = decode(token).map_err(|_| Refusal::Refused)?;
+        if d.header.get("alg").and_then(Value::as_str) != Some("RS256") || d.header.get("typ").and_then(Value::as_str) != Some("JWT") {
+            return Err(Refusal::Refused);
+        }
+        let sub = d.claims.get("sub").and_then(Value::as_str).ok_or(Refusal::Refused)?;
+        let (role, key) = self.legacy.get(sub).ok_or(Refusal::Refused)?;
+        let sig = rsa::pkcs1v15::Signature::try_from(d.signature.as_slice()).map_err(|_| Refusal::Refused)?;
+        key.verify(d.signing_input.as_bytes(), &sig).map_err(|_| Refusal::Refused)?;
+        if !d.claims.get("aud").is_some_and(legacy_audience_ok) {
+            return Err(Refusal::Refused);
+        }
+        let (Some(iat), Some(exp)) = (numeric_claim(&d.claims, "iat"), numeric_claim(&d.claims, "exp")) else {
+            return Err(Refusal::Refused);
+        };
+        if !iat.is_finite() || !exp.is_finite() || exp < iat || exp - iat > 3600.0 || iat > now + SKEW_SECS {
+            return Err(Refusal::Refused);
+        }
+        if now > exp + SKEW_SECS {
+            return Err(Refusal::Expired);
+        }
+        Ok((Cred::Legacy { access_id: sub.to_string(), role: *role }, exp))
+    }
+
+    /// "Every token presented or issued so far is answered afterwards as expired."
+    pub fn expire_all(&self, db: &Mutex<Db>) -> Result<usize, String> {
+        let mut st = self.state();
+        let mut hashes: Vec<String> = st.seen.drain().collect();
+        hashes.extend(st.tokens.keys().cloned());
+        hashes.extend(st.verified.keys().cloned());
+        hashes.sort();
+        hashes.dedup();
+        db.lock().unwrap_or_else(|p| p.into_inner()).revoke(hashes.iter())?;
+        st.verified.clear();
+        st.tokens.clear();
+        let n = hashes.len();
+        st.revoked.extend(hashes);
+        Ok(n)
+    }
+
+    /// `POST /oauth/token` with a `private_key_jwt` client assertion.
+    pub fn issue_token(&self, form: &[(String, String)], db: &Mutex<Db>) -> Result<Value, TokenError> {
+        let mut params: HashMap<&str, &str> = HashMap::new();
+        for (k, v) in form {
+            if params.insert(k.as_str(), v.as_str()).is_some() {
+                return Err(token_error(400, "invalid_request", &format!("Parameter {k} given more than once.")));
+            }
+        }
+        let grant = params.get("grant_type").copied().unwrap_or("");
+        if grant.is_empty() {
+            return Err(token_error(400, "invalid_request", "Missing grant_type."));
+        }
+        if grant != "client_credentials" {
+            return Err(token_error(400, "unsupported_grant_type", "Only client_credentials is supported."));
+        }
+        if params.get("client_assertion_type").copied() != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+            return Err(token_error(400, "invalid_request", "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer."));
+        }
+        let assertion = params.get("client_assertion").copied().filter(|a| !a.is_empty());
+        let Some(assertion) = assertion else {
+            return Err(token_error(400, "invalid_request", "Missing client_assertion."));
+        };
+        let bad = |why: &str| token_error(403, "invalid_client", why);
+        let d = decode(assertion).map_err(|_| bad("The client assertion is not a JWT."))?;
+        let iss = d.claims.get("iss").and_then(Value::as_str).unwrap_or("");
+        let client_id = params.get("client_id").copied().unwrap_or(iss);
+        let client = self.clients.get(client_id).ok_or_else(|| bad("Unknown client."))?;
+        if iss != client_id || d.claims.get("sub").and_then(Value::as_str) != Some(client_id) {
+            return Err(bad("The assertion's iss and sub must both be the client ID."));
+        }
+        if d.header.get("kid").and_then(Value::as_str) != Some(client.kid.as_str()) {
+            return Err(bad("The assertion's kid does not name this client's key."));
+        }
+        let alg = d.header.get("alg").and_then(Value::as_str).unwrap_or("");
+        let verified = match (&client.key, alg) {
+            (Verifying::Rsa(k), "RS256") => rsa::pkcs1v15::Signature::try_from(d.signature.as_slice())
+                .is_ok_and(|sig| k.verify(d.signing_input.as_bytes(), &sig).is_ok()),
+            (Verifying::Ec(k), "ES256") => p256::ecdsa::Signature::from_slice(&d.signature)
+                .is_ok_and(|sig| k.verify(d.signing_input.as_bytes(), &sig).is_ok()),
+            _ => false,
+        };
+        if !verified {
+            return Err(bad("The assertion's signature does not verify with this client's key."));
+        }
+        if !d.claims.get("aud").is_some_and(token_audience_ok) {
+            return Err(bad("The assertion's aud must be the token endpoint URL."));
+        }
+        let now = now_secs_f64();
+        let exp = numeric_claim(&d.claims, "exp").filter(|e| e.is_finite()).ok_or_else(|| bad("The assertion has no exp."))?;
+        if now > exp + SKEW_SECS {
+            return Err(bad("The assertion has expired."));
+        }
+        if exp - now > MAX_ASSERTION_SECS + SKEW_SECS {
+            return Err(bad("The assertion lives too long (at most 300 s)."));
+        }
+        if numeric_claim(&d.claims, "iat").is_some_and(|iat| iat > now + SKEW_SECS) {
+            return Err(bad("The assertion was issued in the future."));
+        }
+        let jti = d.claims.get("jti").and_then(Value::as_str).filter(|j| !j.is_empty()).ok_or_else(|| bad("The assertion has no jti."))?;
+        // Scopes: a subset of what the client may have; none asked means all of them.
+        let asked: Vec<String> = params.get("scope").map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default();
+        let mut granted: Vec<String> = Vec::new();
+        for s in if asked.is_empty() { client.allowed.clone() } else { asked } {
+            if !client.allowed.contains(&s) {
+                return Err(token_error(403, "invalid_scope", &format!("The client is not allowed the scope {s}.")));
+            }
+            if !granted.contains(&s) {
+                granted.push(s);
+            }
+        }
+        let token = crate::keys::random_hex(32);
+        let stored = StoredToken {
+            hash: hash(&token),
+            client_id: client_id.to_string(),
+            scopes: granted.clone(),
+            expires_at: now_secs() + TOKEN_LIFETIME_SECS,
+        };
+        {
+            let mut st = self.state();
+            st.jtis.retain(|_, until| *until >= now);
+            let key = format!("{client_id} {jti}");
+            if st.jtis.contains_key(&key) {
+                return Err(bad("The assertion's jti was already used."));
+            }
+            st.jtis.insert(key, exp + SKEW_SECS);
+            db.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .put_token(&stored)
+                .map_err(|_| token_error(500, "server_error", "The token could not be stored."))?;
+            st.tokens.insert(stored.hash.clone(), stored);
+        }
+        Ok(json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": TOKEN_LIFETIME_SECS,
+            "scope": granted.join(" "),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_audiences() {
+        for ok in [
+            "https://t.access.securid.com/AdminInterface/restapi",
+            "https://t.access.securid.com/AdminInterface/restapi/",
+            "https://t.access.securid.com/AdminInterface/restapi/v1",
+            "HTTPS://T.Access.SecurID.com/AdminInterface/restapi/v1/",
+            "http://127.0.0.1:8080/AdminInterface/restapi",
+            "http://127.0.0.1:8080/proxy/AdminInterface/restapi",
+            "https://t.access.securid.com",
+            "https://t.access.securid.com/",
+        ] {
+            assert!(legacy_audience_ok(&json!(ok)), "{ok}");
+        }
+        for bad in ["", "t.access.securid.com", "https:///AdminInterface/restapi", "https://t/AdminInterface", "https://t/other", "ftp://t"] {
+            assert!(!legacy_audience_ok(&json!(bad)), "{bad}");
+        }
+        assert!(legacy_audience_ok(&json!(["x", "https://t"])));
+        assert!(!legacy_audience_ok(&json!(5)));
+    }
+
+    #[test]
+    fn token_audiences() {
+        assert!(token_audience_ok(&json!("https://t.auth.securid.com/oauth/token")));
+        assert!(token_audience_ok(&json!("http://127.0.0.1:1/oauth/token/")));
+        assert!(!token_audience_ok(&json!("http://127.0.0.1:1/oauth")));
+    }
+}

@@ -1,0 +1,15 @@
+//! cas-sandbox: a local, single-tenant emulator of RSA's Cloud Administration API, for the
+//! console's tests, demos and benchmarks. Not an authorization server: loopback only.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod control;
+pub mod gen;
+pub mod keys;
+pub mod prng;
+pub mod server;
+pub mod store;
+pub mod time;
+pub mod update;

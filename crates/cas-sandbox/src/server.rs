@@ -1,0 +1,121 @@
+//! Start-up: state directory, credentials, users, listener.
+
+use crate::api;
+use crate::app::{App, Faults};
+use crate::auth::Auth;
+use crate::cli::Args;
+use crate::control;
+use crate::gen;
+use crate::keys;
+use crate::store::{parse_users_file, Db, Rec, Users};
+use axum::routing::{any, get, post};
+use axum::Router;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A start-up failure: `code` 2 for bad input (arguments, users file), 1 otherwise.
+pub struct Failure {
+    pub code: i32,
+    pub message: String,
+}
+
+fn fail(code: i32) -> impl Fn(String) -> Failure {
+    move |message| Failure { code, message }
+}
+
+const STATE_FILES: [&str; 8] = [
+    "sandbox.db", "sandbox.db-wal", "sandbox.db-shm", "superadmin.key", "helpdesk.key", "oauth-client.json",
+    "oauth-client-limited.json", "oauth-client-ec.json",
+];
+
+fn reset(dir: &Path) -> Result<(), String> {
+    for f in STATE_FILES {
+        match std::fs::remove_file(dir.join(f)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot remove {}: {e}", dir.join(f).display())),
+        }
+    }
+    Ok(())
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/_sandbox/health", get(control::health))
+        .route("/_sandbox/expire-tokens", post(control::expire_tokens))
+        .route("/_sandbox/faults", get(control::get_faults).post(control::set_faults))
+        .route("/_sandbox/requests", get(control::requests).delete(control::reset_requests))
+        .route("/oauth/token", any(api::token))
+        .fallback(api::api)
+        .with_state(app)
+}
+
+/// Prepares the state and binds; returns once the listener is bound and the files written.
+pub async fn start(args: &Args) -> Result<(tokio::net::TcpListener, Arc<App>), Failure> {
+    // Read the users file first: a bad one must not touch the state.
+    let from_file = match &args.users_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| fail(2)(format!("--users-file {}: {e}", path.display())))?;
+            Some(parse_users_file(&text, args.seed).map_err(|e| fail(2)(format!("--users-file {}: {e}", path.display())))?)
+        }
+        None => None,
+    };
+    let dir = &args.state_dir;
+    std::fs::create_dir_all(dir).map_err(|e| fail(1)(format!("cannot create --state-dir {}: {e}", dir.display())))?;
+    if args.reset {
+        reset(dir).map_err(fail(1))?;
+    }
+    let mut db = Db::open(dir).map_err(fail(1))?;
+    let creds = keys::load_or_create(&db, keys::KEY_BITS).map_err(fail(1))?;
+    let source = match &args.users_file {
+        Some(p) => format!("users-file {}", p.display()),
+        None => format!("generated --users {} --seed {}", args.users, args.seed),
+    };
+    if db.user_count().map_err(fail(1))? == 0 {
+        let new = match from_file {
+            Some(list) => list,
+            None => {
+                let mut list = gen::fixed();
+                list.extend(gen::generate(args.users, args.seed));
+                list
+            }
+        };
+        let recs: Vec<Rec> = new.into_iter().map(Rec::new).collect();
+        db.clear_users().map_err(fail(1))?;
+        db.save_users(recs.iter()).map_err(fail(1))?;
+        db.set_meta("users_source", &source).map_err(fail(1))?;
+    } else if let Ok(Some(previous)) = db.meta("users_source") {
+        if previous != source {
+            eprintln!("note: {} keeps the users it has ({previous}); pass --reset to load {source}", dir.display());
+        }
+    }
+    let users = Users::new(db.load_users().map_err(fail(1))?);
+    let auth = Auth::new(&creds, &db).map_err(fail(1))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| fail(1)(format!("cannot listen on {}: {e}", args.listen)))?;
+    let addr = listener.local_addr().map_err(|e| fail(1)(format!("cannot read the bound address: {e}")))?;
+    let origin = format!("http://{addr}");
+    keys::write_files(dir, &creds, &origin).map_err(fail(1))?;
+    let faults = Faults { rate_limit: args.rate_limit, latency_ms: args.latency_ms, fail_rate: args.fail_rate };
+    let app = Arc::new(App::new(users, db, auth, faults, args.seed, args.verbose));
+    Ok((listener, app))
+}
+
+pub async fn run(args: Args) -> Result<(), Failure> {
+    let (listener, app) = start(&args).await?;
+    let addr = listener.local_addr().map_err(|e| fail(1)(e.to_string()))?;
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{addr}");
+        let _ = out.flush();
+    }
+    if args.exit_on_stdin_eof {
+        std::thread::spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            std::process::exit(0);
+        });
+    }
+    axum::serve(listener, router(app)).await.map_err(|e| fail(1)(format!("server error: {e}")))
+}

@@ -1,0 +1,546 @@
+//! The tenant's state: users in memory (with the indexes the API needs) written through to
+//! SQLite before any change is answered, plus credentials and issued tokens.
+
+use crate::gen::documented_keys;
+use crate::prng::SplitMix64;
+use cas_core::wire::{User, UserStatus};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+use axum::body::Bytes;
+
+/// What the sandbox knows about a user beyond what the lookup API shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Private {
+    /// Disabled by a synchronization with the identity source: an admin cannot enable it (409).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub disabled_by_sync: bool,
+    /// In the identity source but not yet synchronized: found only by a lookup with
+    /// `"searchUnsynched": true`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unsynched: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_memberships: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sms_phone_numbers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub voice_phone_numbers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternate_usernames: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager_email: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Keys of a users file that go to `Private` instead of the user object.
+const PRIVATE_KEYS: [&str; 7] = [
+    "disabledBySync", "unsynched", "groupMemberships", "smsPhoneNumbers", "voicePhoneNumbers",
+    "alternateUsernames", "managerEmail",
+];
+
+/// A user about to be stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewUser {
+    pub user: User,
+    pub private: Private,
+    /// Documented keys to leave out of the wire form when null (a sparse user).
+    pub absent: Vec<String>,
+    /// Optional keys to write as `null` rather than leave out.
+    pub nulls: Vec<String>,
+}
+
+/// A stored user with its wire form cached.
+#[derive(Clone, Debug)]
+pub struct Rec {
+    pub user: User,
+    pub private: Private,
+    pub absent: Vec<String>,
+    pub nulls: Vec<String>,
+    pub email_lc: String,
+    pub wire: Bytes,
+}
+
+impl Rec {
+    pub fn new(n: NewUser) -> Rec {
+        let wire = wire_form(&n.user, &n.absent, &n.nulls);
+        Rec { email_lc: n.user.email_address.to_lowercase(), user: n.user, private: n.private, absent: n.absent, nulls: n.nulls, wire }
+    }
+
+    /// The same user with `user`/`private` changed.
+    pub fn with(&self, user: User, private: Private) -> Rec {
+        Rec::new(NewUser { user, private, absent: self.absent.clone(), nulls: self.nulls.clone() })
+    }
+
+    pub fn status(&self) -> &UserStatus {
+        self.user.user_status.as_ref().unwrap_or(&UserStatus::Enabled)
+    }
+
+    pub fn visible(&self) -> bool {
+        !self.private.unsynched
+    }
+
+    fn creation(&self) -> &str {
+        self.user.creation_date.as_deref().unwrap_or("")
+    }
+}
+
+/// `User`'s fields in declaration order: the wire form keeps it (a `Value` would sort keys).
+const FIELD_ORDER: [&str; 29] = [
+    "id", "emailAddress", "firstName", "lastName", "creationDate", "identitySource", "userStatus",
+    "markDeleted", "highRiskUser", "markDeletedAt", "markDeletedBy", "smsNumber", "voiceNumber",
+    "isTokenLocked", "isSmsLocked", "isVoiceLocked", "isFingerprintLocked", "isApproveLocked", "lastSyncTime",
+    "emergencyAccessStatus", "emergencyTokencodeId", "emergencyTokencodeExpiration", "emergencyTokencodeLastUse",
+    "offlineEmergencyAccessStatus", "offlineEmergencyTokencodeExpiration", "monthLastAuthenticated",
+    "principalUsername", "alternateUsername", "primaryUniqueIdentifier",
+];
+
+/// The JSON the API answers for a user: documented fields in order, `null` where empty, the
+/// keys in `absent` left out when empty, the keys in `nulls` written as `null` when `User`
+/// would leave them out, then any extra fields.
+fn wire_form(user: &User, absent: &[String], nulls: &[String]) -> Bytes {
+    let Ok(Value::Object(map)) = serde_json::to_value(user) else {
+        return Bytes::from_static(b"{}");
+    };
+    let mut out = Vec::with_capacity(1024);
+    out.push(b'{');
+    let mut first = true;
+    let mut put = |out: &mut Vec<u8>, k: &str, v: &Value| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        let _ = serde_json::to_writer(&mut *out, k);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut *out, v);
+    };
+    for k in FIELD_ORDER {
+        match map.get(k) {
+            Some(Value::Null) if absent.iter().any(|a| a == k) => {}
+            Some(v) => put(&mut out, k, v),
+            None if nulls.iter().any(|n| n == k) => put(&mut out, k, &Value::Null),
+            None => {}
+        }
+    }
+    for (k, v) in &map {
+        if !FIELD_ORDER.contains(&k.as_str()) {
+            put(&mut out, k, v);
+        }
+    }
+    out.push(b'}');
+    Bytes::from(out)
+}
+
+/// Which documented keys a stored or supplied user object leaves out, and which optional keys
+/// it sets to `null`.
+fn shape_of(obj: &Map<String, Value>) -> (Vec<String>, Vec<String>) {
+    let documented = documented_keys();
+    let absent = documented.iter().filter(|k| !obj.contains_key(**k)).map(|k| k.to_string()).collect();
+    let nulls = obj
+        .iter()
+        .filter(|(k, v)| v.is_null() && !documented.contains(&k.as_str()) && FIELD_ORDER.contains(&k.as_str()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    (absent, nulls)
+}
+
+/// How an identifier resolved for the high-risk API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    User(usize),
+    NotFound,
+    Ambiguous,
+}
+
+#[derive(Default)]
+pub struct Users {
+    pub recs: Vec<Rec>,
+    by_id: HashMap<String, usize>,
+    by_email: HashMap<String, usize>,
+    by_principal: HashMap<String, Vec<usize>>,
+    by_alt: HashMap<String, Vec<usize>>,
+    /// Visible users, by lowercase email.
+    sorted: Vec<usize>,
+}
+
+impl Users {
+    pub fn new(recs: Vec<Rec>) -> Users {
+        let mut u = Users { recs, ..Users::default() };
+        u.reindex();
+        u
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_email.clear();
+        self.by_principal.clear();
+        self.by_alt.clear();
+        for (i, r) in self.recs.iter().enumerate() {
+            self.by_id.insert(r.user.id.clone(), i);
+            self.by_email.insert(r.email_lc.clone(), i);
+            if !r.visible() {
+                continue;
+            }
+            if let Some(p) = r.user.principal_username.as_deref().filter(|p| !p.is_empty()) {
+                self.by_principal.entry(p.to_lowercase()).or_default().push(i);
+            }
+            if let Some(a) = r.user.alternate_username.as_deref().filter(|a| !a.is_empty()) {
+                self.by_alt.entry(a.to_lowercase()).or_default().push(i);
+            }
+        }
+        let mut sorted: Vec<usize> = (0..self.recs.len()).filter(|i| self.recs[*i].visible()).collect();
+        sorted.sort_by(|a, b| self.recs[*a].email_lc.cmp(&self.recs[*b].email_lc));
+        self.sorted = sorted;
+    }
+
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// By email, case-insensitively; unsynched users only when asked for.
+    pub fn by_email(&self, email: &str, include_unsynched: bool) -> Option<&Rec> {
+        let r = &self.recs[*self.by_email.get(&email.to_lowercase())?];
+        (r.visible() || include_unsynched).then_some(r)
+    }
+
+    pub fn index_of_email(&self, email_lc: &str) -> Option<usize> {
+        self.by_email.get(email_lc).copied()
+    }
+
+    pub fn index_of_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied().filter(|i| self.recs[*i].visible())
+    }
+
+    /// Visible users whose email contains `needle_lc`, by email ascending.
+    pub fn matching<'a>(&'a self, needle_lc: &'a str) -> impl Iterator<Item = &'a Rec> + 'a {
+        self.sorted.iter().map(|i| &self.recs[*i]).filter(move |r| r.email_lc.contains(needle_lc))
+    }
+
+    /// Email, then principal username (newest creation wins), then alternate username
+    /// (several: ambiguous), all case-insensitive.
+    pub fn resolve(&self, identifier: &str) -> Resolved {
+        let key = identifier.to_lowercase();
+        if let Some(i) = self.by_email.get(&key).filter(|i| self.recs[**i].visible()) {
+            return Resolved::User(*i);
+        }
+        if let Some(list) = self.by_principal.get(&key) {
+            if let Some(i) = list.iter().max_by(|a, b| self.recs[**a].creation().cmp(self.recs[**b].creation())) {
+                return Resolved::User(*i);
+            }
+        }
+        match self.by_alt.get(&key).map(Vec::as_slice) {
+            Some([one]) => Resolved::User(*one),
+            Some([_, _, ..]) => Resolved::Ambiguous,
+            _ => Resolved::NotFound,
+        }
+    }
+
+    /// Another visible user already uses this principal username.
+    pub fn principal_taken(&self, name: &str, except: usize) -> bool {
+        self.by_principal.get(&name.to_lowercase()).is_some_and(|l| l.iter().any(|i| *i != except))
+    }
+
+    /// Replaces users in place (indexes rebuilt only when a key changed).
+    pub fn replace(&mut self, changed: Vec<(usize, Rec)>) {
+        let mut rekey = false;
+        for (i, rec) in changed {
+            let old = &self.recs[i];
+            rekey |= old.email_lc != rec.email_lc
+                || old.user.principal_username != rec.user.principal_username
+                || old.user.alternate_username != rec.user.alternate_username
+                || old.user.id != rec.user.id
+                || old.visible() != rec.visible();
+            self.recs[i] = rec;
+        }
+        if rekey {
+            self.reindex();
+        }
+    }
+
+    /// Visible high-risk users by email.
+    pub fn high_risk(&self) -> impl Iterator<Item = &Rec> {
+        self.sorted.iter().map(|i| &self.recs[*i]).filter(|r| r.user.high_risk_user == Some(true))
+    }
+}
+
+/// A credential the sandbox issued, as stored.
+#[derive(Clone)]
+pub struct StoredCred {
+    pub name: String,
+    pub ident: String,
+    pub kid: String,
+    pub secret: String,
+}
+
+/// An OAuth access token (only its hash is stored).
+#[derive(Clone, Debug)]
+pub struct StoredToken {
+    pub hash: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub expires_at: u64,
+}
+
+pub struct Db {
+    conn: Connection,
+}
+
+type DbResult<T> = Result<T, String>;
+
+fn err(e: rusqlite::Error) -> String {
+    format!("database error: {e}")
+}
+
+impl Db {
+    pub fn open(dir: &Path) -> DbResult<Db> {
+        let conn = Connection::open(dir.join("sandbox.db")).map_err(err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             PRAGMA synchronous=NORMAL;
+             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS users (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, wire TEXT NOT NULL, private TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS creds (name TEXT PRIMARY KEY, ident TEXT NOT NULL, kid TEXT NOT NULL, secret TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS tokens (hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, scopes TEXT NOT NULL, expires_at INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS revoked (hash TEXT PRIMARY KEY);",
+        )
+        .map_err(err)?;
+        Ok(Db { conn })
+    }
+
+    pub fn meta(&self, key: &str) -> DbResult<Option<String>> {
+        self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(err)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> DbResult<()> {
+        self.conn
+            .execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    pub fn user_count(&self) -> DbResult<usize> {
+        self.conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(err)
+    }
+
+    pub fn load_users(&self) -> DbResult<Vec<Rec>> {
+        let mut stmt = self.conn.prepare("SELECT wire, private FROM users ORDER BY seq").map_err(err)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (wire, private) = row.map_err(err)?;
+            let value: Value = serde_json::from_str(&wire).map_err(|e| format!("stored user is not JSON: {e}"))?;
+            let (absent, nulls) = match &value {
+                Value::Object(m) => shape_of(m),
+                _ => (Vec::new(), Vec::new()),
+            };
+            let user: User = serde_json::from_value(value).map_err(|e| format!("stored user unreadable: {e}"))?;
+            let private: Private = serde_json::from_str(&private).map_err(|e| format!("stored user unreadable: {e}"))?;
+            out.push(Rec::new(NewUser { user, private, absent, nulls }));
+        }
+        Ok(out)
+    }
+
+    /// Writes users (insert or update) in one transaction.
+    pub fn save_users<'a>(&mut self, recs: impl IntoIterator<Item = &'a Rec>) -> DbResult<()> {
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut stmt = tx
+                .prepare_cached("INSERT INTO users (id, wire, private) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET wire = excluded.wire, private = excluded.private")
+                .map_err(err)?;
+            for r in recs {
+                let wire = std::str::from_utf8(&r.wire).unwrap_or("{}");
+                let private = serde_json::to_string(&r.private).unwrap_or_else(|_| "{}".into());
+                stmt.execute(params![r.user.id, wire, private]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    pub fn clear_users(&self) -> DbResult<()> {
+        self.conn.execute("DELETE FROM users", []).map(|_| ()).map_err(err)
+    }
+
+    pub fn cred(&self, name: &str) -> DbResult<Option<StoredCred>> {
+        self.conn
+            .query_row("SELECT name, ident, kid, secret FROM creds WHERE name = ?1", [name], |r| {
+                Ok(StoredCred { name: r.get(0)?, ident: r.get(1)?, kid: r.get(2)?, secret: r.get(3)? })
+            })
+            .optional()
+            .map_err(err)
+    }
+
+    pub fn put_cred(&self, c: &StoredCred) -> DbResult<()> {
+        self.conn
+            .execute("INSERT OR REPLACE INTO creds (name, ident, kid, secret) VALUES (?1, ?2, ?3, ?4)", params![c.name, c.ident, c.kid, c.secret])
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    pub fn put_token(&self, t: &StoredToken) -> DbResult<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO tokens (hash, client_id, scopes, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![t.hash, t.client_id, t.scopes.join(" "), t.expires_at as i64],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    pub fn load_tokens(&self, now: u64) -> DbResult<Vec<StoredToken>> {
+        self.conn.execute("DELETE FROM tokens WHERE expires_at < ?1", [now as i64]).map_err(err)?;
+        let mut stmt = self.conn.prepare("SELECT hash, client_id, scopes, expires_at FROM tokens").map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(StoredToken {
+                    hash: r.get(0)?,
+                    client_id: r.get(1)?,
+                    scopes: r.get::<_, String>(2)?.split_whitespace().map(str::to_string).collect(),
+                    expires_at: r.get::<_, i64>(3)? as u64,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    pub fn revoke<'a>(&mut self, hashes: impl IntoIterator<Item = &'a String>) -> DbResult<()> {
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO revoked (hash) VALUES (?1)").map_err(err)?;
+            for h in hashes {
+                stmt.execute([h]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    pub fn load_revoked(&self) -> DbResult<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT hash FROM revoked").map_err(err)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+}
+
+/// Reads a `--users-file`: a JSON array of users with the lookup API's field names, plus the
+/// sandbox-only keys in `PRIVATE_KEYS`. `id` is generated (from `seed`) when absent.
+pub fn parse_users_file(text: &str, seed: u64) -> Result<Vec<NewUser>, String> {
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| format!("not valid JSON: {e}"))?;
+    let Value::Array(items) = value else {
+        return Err("must be a JSON array of user objects".into());
+    };
+    let mut rng = SplitMix64::new(seed ^ 0x00F1_1E5E_ED00);
+    let mut ids = std::collections::HashSet::new();
+    let mut emails = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = |msg: String| format!("user #{i} (0-based): {msg}");
+        let Value::Object(mut obj) = item else {
+            return Err(at("not a JSON object".into()));
+        };
+        let mut private_map = Map::new();
+        for key in PRIVATE_KEYS {
+            if let Some(v) = obj.remove(key) {
+                private_map.insert(key.to_string(), v);
+            }
+        }
+        let private: Private = serde_json::from_value(Value::Object(private_map)).map_err(|e| at(format!("sandbox-only field: {e}")))?;
+        match obj.get("emailAddress") {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            _ => return Err(at("\"emailAddress\" must be a non-empty string".into())),
+        }
+        match obj.get("id") {
+            None | Some(Value::Null) => {
+                obj.insert("id".into(), Value::String(rng.uuid()));
+            }
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            _ => return Err(at("\"id\" must be a non-empty string when present".into())),
+        }
+        let (absent, nulls) = shape_of(&obj);
+        let user: User = serde_json::from_value(Value::Object(obj)).map_err(|e| at(e.to_string()))?;
+        if let Some(UserStatus::Other(s)) = &user.user_status {
+            return Err(at(format!("userStatus \"{s}\" is not Enabled, Disabled or Pending Deletion")));
+        }
+        if !ids.insert(user.id.clone()) {
+            return Err(at(format!("duplicate id {}", user.id)));
+        }
+        if !emails.insert(user.email_address.to_lowercase()) {
+            return Err(at(format!("duplicate emailAddress {}", user.email_address)));
+        }
+        out.push(NewUser { user, private, absent, nulls });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(email: &str, principal: Option<&str>, alt: Option<&str>, created: &str) -> Rec {
+        Rec::new(NewUser {
+            user: User {
+                id: email.into(),
+                email_address: email.into(),
+                principal_username: principal.map(Into::into),
+                alternate_username: alt.map(Into::into),
+                creation_date: Some(created.into()),
+                ..User::default()
+            },
+            private: Private::default(),
+            absent: Vec::new(),
+            nulls: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn identifiers_resolve_in_the_documented_order() {
+        let users = Users::new(vec![
+            rec("a@x.com", Some("dup"), Some("alt"), "2020-01-01T00:00:00.000Z"),
+            rec("b@x.com", Some("dup"), Some("ALT"), "2021-01-01T00:00:00.000Z"),
+            rec("c@x.com", Some("alt"), Some("only"), "2019-01-01T00:00:00.000Z"),
+        ]);
+        assert_eq!(users.resolve("A@X.com"), Resolved::User(0));
+        assert_eq!(users.resolve("DUP"), Resolved::User(1));
+        // Principal username beats alternate username.
+        assert_eq!(users.resolve("alt"), Resolved::User(2));
+        assert_eq!(users.resolve("only"), Resolved::User(2));
+        assert_eq!(users.resolve("nobody"), Resolved::NotFound);
+        let users = Users::new(vec![rec("a@x.com", None, Some("alt"), "x"), rec("b@x.com", None, Some("Alt"), "y")]);
+        assert_eq!(users.resolve("ALT"), Resolved::Ambiguous);
+    }
+
+    #[test]
+    fn sparse_users_keep_absent_fields_absent() {
+        let parsed = parse_users_file(r#"[{"emailAddress":"s@x.com","firstName":null,"disabledBySync":true,"smsNumber":null,"zzz":1}]"#, 1).unwrap();
+        let r = Rec::new(parsed[0].clone());
+        let v: Value = serde_json::from_slice(&r.wire).unwrap();
+        assert_eq!(v.get("smsNumber"), Some(&Value::Null));
+        assert!(v.get("voiceNumber").is_none());
+        let text = std::str::from_utf8(&r.wire).unwrap();
+        assert!(text.starts_with("{\"id\":"), "{text}");
+        assert!(text.ends_with(",\"zzz\":1}"), "{text}");
+        assert!(v.get("lastName").is_none());
+        assert_eq!(v.get("firstName"), Some(&Value::Null));
+        assert!(v.get("disabledBySync").is_none());
+        assert!(r.private.disabled_by_sync);
+        assert_eq!(v["id"].as_str().unwrap().len(), 36);
+    }
+
+    #[test]
+    fn bad_users_files_say_why() {
+        assert!(parse_users_file("{", 1).unwrap_err().contains("JSON"));
+        assert!(parse_users_file("{}", 1).unwrap_err().contains("array"));
+        assert!(parse_users_file(r#"[{"id":"1"}]"#, 1).unwrap_err().contains("emailAddress"));
+        assert!(parse_users_file(r#"[{"emailAddress":"a@x","userStatus":"Gone"}]"#, 1).unwrap_err().contains("Gone"));
+        assert!(parse_users_file(r#"[{"emailAddress":"a@x"},{"emailAddress":"A@x"}]"#, 1).unwrap_err().contains("duplicate"));
+        assert!(parse_users_file(r#"[{"emailAddress":"a@x","highRiskUser":"yes"}]"#, 1).unwrap_err().contains("#0"));
+        assert!(parse_users_file(r#"[{"emailAddress":"a@x","disabledBySync":"yes"}]"#, 1).is_err());
+    }
+}

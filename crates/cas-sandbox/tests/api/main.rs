@@ -1,0 +1,13 @@
+//! Integration tests: the real binary, raw HTTP, literal JSON from RSA's pages.
+
+mod common;
+
+mod auth;
+mod faults;
+mod highrisk;
+mod lookup;
+mod oauth;
+mod persistence;
+mod search;
+mod status;
+mod update;
