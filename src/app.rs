@@ -4,12 +4,12 @@
 
 use crate::api::Activity;
 use crate::pages::{connect::Connect, log::LogPage, search::{LastSearch, SearchPage}, user::UserPage};
+use crate::router::{provide_router, use_page, Link};
 use crate::session::{now_secs, use_session, SessionCtx};
 use crate::ui::ActionLog;
 use cas_core::jwt::time_left;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use cas_core::route::Page;
 use std::time::Duration;
 
 #[component]
@@ -19,22 +19,25 @@ pub fn App() -> impl IntoView {
     provide_context(ActionLog(RwSignal::new(Vec::new())));
     provide_context(Activity(RwSignal::new(None)));
     provide_context(LastSearch::new());
+    provide_router();
     let connected = Memo::new(move |_| session.0.with(|s| s.is_some()));
+    let page = use_page();
 
     view! {
-        <Router>
-            <a class="skip" href="#main">"Skip to content"</a>
-            <Header/>
-            <main id="main" tabindex="-1">
-                <Show when=move || connected.get() fallback=|| view! { <Connect/> }>
-                    <Routes fallback=|| view! { <p class="empty">"There is no page at this address. " <A href="/">"Search users"</A></p> }>
-                        <Route path=path!("/") view=SearchPage/>
-                        <Route path=path!("/users/:email") view=UserPage/>
-                        <Route path=path!("/log") view=LogPage/>
-                    </Routes>
-                </Show>
-            </main>
-        </Router>
+        <a class="skip" href="#main">"Skip to content"</a>
+        <Header/>
+        <main id="main" tabindex="-1">
+            {move || if !connected.get() {
+                view! { <Connect/> }.into_any()
+            } else {
+                match page.get() {
+                    Page::Search => view! { <SearchPage/> }.into_any(),
+                    Page::User(email) => view! { <UserPage email=email/> }.into_any(),
+                    Page::Log => view! { <LogPage/> }.into_any(),
+                    _ => view! { <p class="empty">"There is no page at this address. " <Link to=Page::Search>"Search users"</Link></p> }.into_any(),
+                }
+            }}
+        </main>
     }
 }
 
@@ -75,10 +78,10 @@ fn Header() -> impl IntoView {
 
     view! {
         <header class="top">
-            <div class="brand"><A href="/">"CAS user console"</A></div>
+            <div class="brand"><Link to=Page::Search>"CAS user console"</Link></div>
             <nav aria-label="Main">
-                <A href="/">"Search"</A>
-                <A href="/log">{move || format!("Action log ({})", log.0.with(Vec::len))}</A>
+                <Link to=Page::Search>"Search"</Link>
+                <Link to=Page::Log>{move || format!("Action log ({})", log.0.with(Vec::len))}</Link>
             </nav>
             <div class="session">{status}</div>
         </header>

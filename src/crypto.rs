@@ -92,5 +92,6 @@ pub fn random_id() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}", js_sys::Math::random()))
+        // Every browser that runs this console has randomUUID; the fallback only keeps jti unique.
+        .unwrap_or_else(|| js_sys::Date::now().to_bits().to_string())
 }

@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod crypto;
 mod pages;
+mod router;
 mod session;
 mod ui;
 

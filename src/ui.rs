@@ -127,3 +127,26 @@ pub fn or_dash(v: &Option<String>) -> String {
         _ => "—".to_string(),
     }
 }
+
+/// True until the component that asked for it goes away: async work checks it before
+/// touching a page the operator has left.
+#[derive(Clone)]
+pub struct Alive(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Alive {
+    pub fn get(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+pub fn alive() -> Alive {
+    let flag = Alive(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)));
+    let f = flag.clone();
+    on_cleanup(move || f.0.store(false, std::sync::atomic::Ordering::Relaxed));
+    flag
+}
+
+/// CSS class for a status badge ("status-pending-deletion").
+pub fn status_class(status: &str) -> String {
+    format!("badge status-{}", status.to_ascii_lowercase().replace(' ', "-"))
+}

@@ -11,8 +11,8 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
-use leptos_router::components::A;
+use crate::router::{navigate, Link};
+use cas_core::route::Page;
 use std::time::Duration;
 
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -38,14 +38,9 @@ impl LastSearch {
     }
 }
 
-pub fn user_path(email: &str) -> String {
-    format!("/users/{}", api::encode_path(email))
-}
-
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
     let LastSearch { query, page } = expect_context::<LastSearch>();
     let found = RwSignal::new(Found::Nothing);
     let loading = RwSignal::new(false);
@@ -121,7 +116,6 @@ pub fn SearchPage() -> impl IntoView {
         _ => Vec::new(),
     };
     let on_keydown = {
-        let navigate = navigate.clone();
         move |ev: ev::KeyboardEvent| {
             let list = users();
             if list.is_empty() {
@@ -141,7 +135,7 @@ pub fn SearchPage() -> impl IntoView {
                     let pick = selected.get_untracked().unwrap_or(0);
                     if let Some(u) = list.get(pick) {
                         ev.prevent_default();
-                        navigate(&user_path(&u.email_address), Default::default());
+                        navigate(&Page::User(u.email_address.clone()));
                     }
                 }
                 _ => {}
@@ -199,7 +193,7 @@ fn Results(results: SearchResults, selected: RwSignal<Option<usize>>, page: RwSi
 #[component]
 fn ResultRow(user: User, index: usize, selected: RwSignal<Option<usize>>) -> impl IntoView {
     let status = user.status().map(|s| s.to_string()).unwrap_or_else(|| "status unknown".into());
-    let status_class = format!("badge status-{}", status.to_lowercase().replace(' ', "-"));
+    let status_class = crate::ui::status_class(&status);
     let locks: Vec<&str> = [
         (user.is_token_locked, "Token locked"),
         (user.is_sms_locked, "SMS locked"),
@@ -214,10 +208,10 @@ fn ResultRow(user: User, index: usize, selected: RwSignal<Option<usize>>) -> imp
     view! {
         <li id=format!("result-{index}") role="option" aria-selected=move || (selected.get() == Some(index)).to_string()
             class:selected=move || selected.get() == Some(index)>
-            <A href=user_path(&user.email_address)>
+            <Link to=Page::User(user.email_address.clone())>
                 <span class="email">{user.email_address.clone()}</span>
                 <span class="name">{if name.is_empty() { "(no name)".to_string() } else { name }}</span>
-            </A>
+            </Link>
             <span class=status_class>{status}</span>
             {(user.high_risk_user == Some(true)).then(|| view! { <span class="badge risk">"High risk"</span> })}
             <span class="source">{user.identity_source.clone().unwrap_or_default()}</span>

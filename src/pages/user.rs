@@ -11,8 +11,8 @@ use cas_core::error::{message, status_conflict_message, ApiError, UserMessage};
 use cas_core::wire::{HighRiskAction, User, UserStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use crate::router::Link;
+use cas_core::route::Page;
 use std::rc::Rc;
 
 #[derive(Clone, PartialEq)]
@@ -35,29 +35,23 @@ enum Pending {
     HighRisk(HighRiskAction),
 }
 
-fn route_email() -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        let raw = params.read().get("email").unwrap_or_default();
-        js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
-    })
-}
-
 #[component]
-pub fn UserPage() -> impl IntoView {
+pub fn UserPage(email: String) -> impl IntoView {
     let session = use_session();
-    let email = route_email();
     let loaded = RwSignal::new(Loaded::Loading);
     let reload = RwSignal::new(0u32);
+    let email = StoredValue::new(email);
+    let alive = crate::ui::alive();
 
     Effect::new(move |_| {
-        let e = email.get();
+        let e = email.get_value();
         reload.track();
         let Some(s) = session.get_untracked() else { return };
+        let alive = alive.clone();
         spawn_local(async move {
             let outcome = api::lookup(&s, &e, false, None).await;
-            // The operator may have moved on to another user meanwhile.
-            if email.get_untracked() != e {
+            // The operator may have moved on to another page meanwhile.
+            if !alive.get() {
                 return;
             }
             loaded.set(match outcome {
@@ -69,11 +63,11 @@ pub fn UserPage() -> impl IntoView {
 
     view! {
         <section class="user" aria-labelledby="user-title">
-            <p class="crumbs"><A href="/">"← Search"</A></p>
+            <p class="crumbs"><Link to=Page::Search>"← Search"</Link></p>
             {move || match loaded.get() {
-                Loaded::Loading => view! { <p class="busy" role="status">{format!("Looking up {}…", email.get())}</p> }.into_any(),
+                Loaded::Loading => view! { <p class="busy" role="status">{format!("Looking up {}…", email.get_value())}</p> }.into_any(),
                 Loaded::Failed(m) => view! {
-                    <h1 id="user-title">{email.get()}</h1>
+                    <h1 id="user-title">{email.get_value()}</h1>
                     <Note message=m/>
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Try again"</button>
                 }.into_any(),
@@ -234,7 +228,7 @@ fn UserDetails(user: User, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> i
     view! {
         <div class="title-row">
             <h1 id="user-title">{if name.is_empty() { user.email_address.clone() } else { name.clone() }}</h1>
-            <span class=format!("badge status-{}", status_text.to_lowercase().replace(' ', "-")) data-test="status">{status_text.clone()}</span>
+            <span class=crate::ui::status_class(&status_text) data-test="status">{status_text.clone()}</span>
             {high_risk.then(|| view! { <span class="badge risk" data-test="high-risk-badge">"High risk"</span> })}
         </div>
         <div class="actions" aria-label="Actions">

@@ -12,5 +12,6 @@ pub mod error;
 pub mod jwk;
 pub mod jwt;
 pub mod keyfile;
+pub mod route;
 pub mod search;
 pub mod wire;
