@@ -276,9 +276,7 @@ fn search(app: &App, v2: bool, query: Option<&str>, bytes: &[u8]) -> Response<Bo
     };
     let needle = req.email_like.to_lowercase();
     let users = app.users();
-    // Exact match first, then ascending email (the order of `cas_core::search::order`).
-    let exact = users.by_email(&needle, false);
-    let ordered = exact.into_iter().chain(users.matching(&needle).filter(|r| !exact.is_some_and(|e| std::ptr::eq(*r, e))));
+    let ordered = users.search(&needle);
     let size = size as usize;
     let page: Vec<&Rec> = ordered.skip(number as usize * size).take(size).collect();
     let mut out = Vec::with_capacity(64 + page.iter().map(|r| r.wire.len() + 1).sum::<usize>());

@@ -225,6 +225,13 @@ impl Users {
         self.sorted.iter().map(|i| &self.recs[*i]).filter(move |r| r.email_lc.contains(needle_lc))
     }
 
+    /// Search results in the documented order (that of `cas_core::search::order`): the exact
+    /// match first, then the other matches by lowercase email. `needle_lc` is lowercase.
+    pub fn search<'a>(&'a self, needle_lc: &'a str) -> impl Iterator<Item = &'a Rec> + 'a {
+        let exact = self.by_email(needle_lc, false);
+        exact.into_iter().chain(self.matching(needle_lc).filter(move |r| !exact.is_some_and(|e| std::ptr::eq(*r, e))))
+    }
+
     /// Email, then principal username (newest creation wins), then alternate username
     /// (several: ambiguous), all case-insensitive.
     pub fn resolve(&self, identifier: &str) -> Resolved {
@@ -514,6 +521,21 @@ mod tests {
         assert_eq!(users.resolve("nobody"), Resolved::NotFound);
         let users = Users::new(vec![rec("a@x.com", None, Some("alt"), "x"), rec("b@x.com", None, Some("Alt"), "y")]);
         assert_eq!(users.resolve("ALT"), Resolved::Ambiguous);
+    }
+
+    #[test]
+    fn search_order_is_cas_cores() {
+        let mut all = crate::gen::fixed();
+        all.extend(crate::gen::generate(400, 3));
+        let users = Users::new(all.into_iter().map(Rec::new).collect());
+        for needle in ["j.doe@example.com", "J.DOE", "example", "jose", "muller.1", "@", "a", "nothing-matches", "taro.yamada@example.com"] {
+            let lc = needle.to_lowercase();
+            let ours: Vec<&str> = users.search(&lc).map(|r| r.user.email_address.as_str()).collect();
+            let mut theirs: Vec<&User> = users.recs.iter().filter(|r| r.visible() && cas_core::search::matches(&r.user.email_address, &lc)).map(|r| &r.user).collect();
+            cas_core::search::order(&mut theirs, needle);
+            let theirs: Vec<&str> = theirs.iter().map(|u| u.email_address.as_str()).collect();
+            assert_eq!(ours, theirs, "{needle}");
+        }
     }
 
     #[test]
