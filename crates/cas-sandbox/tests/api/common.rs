@@ -34,8 +34,20 @@ fn unb64u(s: &str) -> Vec<u8> {
     URL_SAFE_NO_PAD.decode(s).expect("base64url")
 }
 
+/// A fresh state directory under the target's tmp dir. Directories a sandbox left behind
+/// (the shared ones outlive the test threads) are swept once they are an hour old.
 pub fn new_dir(tag: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(|| {
+        let Ok(entries) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else { return };
+        for e in entries.flatten() {
+            let old = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age > Duration::from_secs(3600));
+            if old && e.file_name().to_string_lossy().starts_with("sandbox-") {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    });
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("sandbox-{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
     let _ = std::fs::remove_dir_all(&dir);
@@ -66,12 +78,17 @@ pub struct Sandbox {
     pub origin: String,
     pub stderr: Arc<Mutex<String>>,
     agent: ureq::Agent,
+    /// Leave the state directory behind (after `kill`, for a restart in it).
+    keep: bool,
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -146,7 +163,7 @@ impl Sandbox {
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
-        Sandbox { child, _stdin: stdin, dir: dir.to_path_buf(), port, origin: format!("http://127.0.0.1:{port}"), stderr, agent }
+        Sandbox { child, _stdin: stdin, dir: dir.to_path_buf(), port, origin: format!("http://127.0.0.1:{port}"), stderr, agent, keep: false }
     }
 
     pub fn with_fixture(extra: &[&str]) -> Sandbox {
@@ -156,8 +173,9 @@ impl Sandbox {
         Sandbox::start(&new_dir("fixture"), &args)
     }
 
-    /// SIGKILL, as a crash would.
+    /// SIGKILL, as a crash would; the state directory stays for the caller.
     pub fn kill(mut self) -> PathBuf {
+        self.keep = true;
         let _ = self.child.kill();
         let _ = self.child.wait();
         self.dir.clone()

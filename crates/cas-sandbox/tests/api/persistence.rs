@@ -128,4 +128,5 @@ fn bad_arguments_and_bad_users_files_exit_2() {
     assert_eq!(e.code, Some(2));
     // Nothing was written by the refused starts.
     assert!(!dir.join("sandbox.db").exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }

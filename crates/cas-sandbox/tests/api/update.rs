@@ -110,6 +110,7 @@ fn a_valid_update_is_saved_and_answered_like_the_example() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         assert!(!bytes.windows(17).any(|w| w == b"Sup3r-Secret-Pa55"), "password stored");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
