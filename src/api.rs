@@ -12,7 +12,7 @@ use cas_core::wire::{
     UserStatusRequest, UserStatusResponse,
 };
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
+use cas_core::decode::{self, FromJson};
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -177,9 +177,8 @@ pub async fn call(
     }
 }
 
-fn json<T: DeserializeOwned>(answer: &Answer, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(&answer.body)
-        .map_err(|_| ApiError::BadBody { status: answer.status, detail: format!("expected {what}") })
+fn json<T: FromJson>(answer: &Answer, what: &str) -> Result<T, ApiError> {
+    decode::parse(&answer.body).ok_or_else(|| ApiError::BadBody { status: answer.status, detail: format!("expected {what}") })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -187,11 +186,11 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// `POST /v1/users/lookup`
-pub async fn lookup(session: &Session, email: &str, unsynched: bool, cancel: Option<&Cancel>) -> Result<User, ApiError> {
+/// `POST /v1/users/lookup`: the user, and the answer's text for the raw view.
+pub async fn lookup(session: &Session, email: &str, unsynched: bool, cancel: Option<&Cancel>) -> Result<(User, String), ApiError> {
     let body = LookupRequest { email: email.to_string(), search_unsynched: unsynched.then_some(true) };
     let answer = call(session, "POST", "/v1/users/lookup", Some(to_json(&body)), cancel).await?;
-    json(&answer, "a user")
+    Ok((json(&answer, "a user")?, answer.body))
 }
 
 /// One page of search results.
@@ -259,7 +258,7 @@ pub async fn request_token(token_path: &str, form: &str) -> Result<TokenResponse
     if !(200..300).contains(&status) {
         return Err(classify(status, ct.as_deref(), &text, retry_after.as_deref()));
     }
-    serde_json::from_str(&text).map_err(|_| ApiError::BadBody { status, detail: "expected an access token".into() })
+    decode::parse(&text).ok_or(ApiError::BadBody { status, detail: "expected an access token".into() })
 }
 
 /// Percent-encodes one path segment.

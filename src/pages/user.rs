@@ -18,7 +18,8 @@ use std::rc::Rc;
 #[derive(Clone, PartialEq)]
 enum Loaded {
     Loading,
-    Found(Box<User>),
+    /// The user and the server's answer as it came.
+    Found(Box<User>, String),
     Failed(UserMessage),
 }
 
@@ -55,7 +56,7 @@ pub fn UserPage(email: String) -> impl IntoView {
                 return;
             }
             loaded.set(match outcome {
-                Ok(u) => Loaded::Found(Box::new(u)),
+                Ok((u, raw)) => Loaded::Found(Box::new(u), raw),
                 Err(err) => Loaded::Failed(message(&err, Some(Operation::Lookup))),
             });
         });
@@ -71,14 +72,14 @@ pub fn UserPage(email: String) -> impl IntoView {
                     <Note message=m/>
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Try again"</button>
                 }.into_any(),
-                Loaded::Found(u) => view! { <UserDetails user=*u loaded=loaded reload=reload/> }.into_any(),
+                Loaded::Found(u, raw) => view! { <UserDetails user=*u raw=raw loaded=loaded reload=reload/> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn UserDetails(user: User, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> impl IntoView {
+fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
     let log = use_log();
     let busy = RwSignal::new(None::<&'static str>);
@@ -121,7 +122,7 @@ fn UserDetails(user: User, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> i
                         outcome.set(Some((m, true)));
                         match change {
                             Pending::Status(new) => loaded.update(|l| {
-                                if let Loaded::Found(u) = l {
+                                if let Loaded::Found(u, _) = l {
                                     u.user_status = Some(new);
                                 }
                             }),
@@ -221,9 +222,8 @@ fn UserDetails(user: User, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> i
         }
     };
 
-    let extra = (!user.extra.is_empty()).then(|| serde_json::to_string_pretty(&user.extra).unwrap_or_default());
-    let raw = serde_json::to_string_pretty(&user).unwrap_or_default();
-    let row = |label: &'static str, value: String| view! { <div><dt>{label}</dt><dd>{value}</dd></div> };
+    let extra: Vec<(String, String)> = user.extra.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+    let groups = detail_groups(&user, &name, &status_text);
 
     view! {
         <div class="title-row">
@@ -242,47 +242,65 @@ fn UserDetails(user: User, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> i
 
         <div class="groups">
             <section aria-labelledby="g-identity"><h2 id="g-identity">"Identity"</h2><dl>
-                {row("Name", if name.is_empty() { "—".into() } else { name.clone() })}
                 <div><dt>"Email"</dt><dd><span data-test="email">{user.email_address.clone()}</span> <CopyButton text=user.email_address.clone() label="Copy email"/></dd></div>
                 <div><dt>"User ID"</dt><dd><code data-test="user-id">{user.id.clone()}</code> <CopyButton text=user.id.clone() label="Copy user ID"/></dd></div>
-                {row("Primary username", or_dash(&user.principal_username))}
-                {row("Alternate username", or_dash(&user.alternate_username))}
-                {row("Primary unique identifier", or_dash(&user.primary_unique_identifier))}
-                {row("Identity source", or_dash(&user.identity_source))}
-                {row("Created", or_dash(&user.creation_date))}
-                {row("Last synchronized", or_dash(&user.last_sync_time))}
-                {row("Last authenticated", or_dash(&user.month_last_authenticated))}
+                {rows(groups[0].1.clone())}
             </dl></section>
-            <section aria-labelledby="g-status"><h2 id="g-status">"Status"</h2><dl>
-                {row("Status", status_text)}
-                {row("Marked deleted", yes_no(user.mark_deleted).to_string())}
-                {row("Marked deleted at", or_dash(&user.mark_deleted_at))}
-                {row("Marked deleted by", or_dash(&user.mark_deleted_by))}
-                {row("High risk", yes_no(user.high_risk_user).to_string())}
-            </dl></section>
-            <section aria-labelledby="g-auth"><h2 id="g-auth">"Authentication methods"</h2><dl>
-                {row("Token locked", yes_no(user.is_token_locked).to_string())}
-                {row("SMS number", or_dash(&user.sms_number))}
-                {row("SMS locked", yes_no(user.is_sms_locked).to_string())}
-                {row("Voice number", or_dash(&user.voice_number))}
-                {row("Voice locked", yes_no(user.is_voice_locked).to_string())}
-                {row("Fingerprint locked", yes_no(user.is_fingerprint_locked).to_string())}
-                {row("Approve locked", yes_no(user.is_approve_locked).to_string())}
-            </dl></section>
-            <section aria-labelledby="g-emergency"><h2 id="g-emergency">"Emergency access"</h2><dl>
-                {row("Status", or_dash(&user.emergency_access_status))}
-                {row("Tokencode ID", or_dash(&user.emergency_tokencode_id))}
-                {row("Expires", or_dash(&user.emergency_tokencode_expiration))}
-                {row("Last used", or_dash(&user.emergency_tokencode_last_use))}
-                {row("Offline status", or_dash(&user.offline_emergency_access_status))}
-                {row("Offline expires", or_dash(&user.offline_emergency_tokencode_expiration))}
-            </dl></section>
+            {groups.into_iter().skip(1).map(|(title, items)| view! {
+                <section aria-label=title><h2>{title}</h2><dl>{rows(items)}</dl></section>
+            }).collect_view()}
         </div>
-        {extra.map(|e| view! {
-            <section aria-labelledby="g-other"><h2 id="g-other">"Other fields from the server"</h2><pre data-test="extra">{e}</pre></section>
+        {(!extra.is_empty()).then(|| view! {
+            <section aria-labelledby="g-other"><h2 id="g-other">"Other fields from the server"</h2>
+                <dl class="extra" data-test="extra">{rows(extra)}</dl></section>
         })}
         <details><summary>"Raw answer"</summary><pre>{raw}</pre></details>
     }
+}
+
+/// The lookup answer grouped for a human; every field shown, "—" where absent.
+fn detail_groups(u: &User, name: &str, status: &str) -> Vec<(&'static str, Vec<(String, String)>)> {
+    let r = |label: &str, value: String| (label.to_string(), value);
+    vec![
+        ("Identity", vec![
+            r("Name", if name.is_empty() { "—".into() } else { name.to_string() }),
+            r("Primary username", or_dash(&u.principal_username)),
+            r("Alternate username", or_dash(&u.alternate_username)),
+            r("Primary unique identifier", or_dash(&u.primary_unique_identifier)),
+            r("Identity source", or_dash(&u.identity_source)),
+            r("Created", or_dash(&u.creation_date)),
+            r("Last synchronized", or_dash(&u.last_sync_time)),
+            r("Last authenticated", or_dash(&u.month_last_authenticated)),
+        ]),
+        ("Status", vec![
+            r("Status", status.to_string()),
+            r("Marked deleted", yes_no(u.mark_deleted).into()),
+            r("Marked deleted at", or_dash(&u.mark_deleted_at)),
+            r("Marked deleted by", or_dash(&u.mark_deleted_by)),
+            r("High risk", yes_no(u.high_risk_user).into()),
+        ]),
+        ("Authentication methods", vec![
+            r("Token locked", yes_no(u.is_token_locked).into()),
+            r("SMS number", or_dash(&u.sms_number)),
+            r("SMS locked", yes_no(u.is_sms_locked).into()),
+            r("Voice number", or_dash(&u.voice_number)),
+            r("Voice locked", yes_no(u.is_voice_locked).into()),
+            r("Fingerprint locked", yes_no(u.is_fingerprint_locked).into()),
+            r("Approve locked", yes_no(u.is_approve_locked).into()),
+        ]),
+        ("Emergency access", vec![
+            r("Status", or_dash(&u.emergency_access_status)),
+            r("Tokencode ID", or_dash(&u.emergency_tokencode_id)),
+            r("Expires", or_dash(&u.emergency_tokencode_expiration)),
+            r("Last used", or_dash(&u.emergency_tokencode_last_use)),
+            r("Offline status", or_dash(&u.offline_emergency_access_status)),
+            r("Offline expires", or_dash(&u.offline_emergency_tokencode_expiration)),
+        ]),
+    ]
+}
+
+fn rows(items: Vec<(String, String)>) -> impl IntoView {
+    items.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()
 }
 
 fn reverse(change: &Pending, before: &Option<UserStatus>) -> Undo {

@@ -2,7 +2,6 @@
 //! what happened, and what to do next.
 
 use crate::access::Operation;
-use crate::wire::{AppErrorBody, ForbiddenBody};
 use std::fmt;
 
 /// What the gateway's 403 meant.
@@ -123,30 +122,21 @@ pub fn parse_retry_after(v: &str) -> Option<u64> {
     v.trim().parse::<u64>().ok().map(|s| s.min(3600))
 }
 
-/// The message inside either documented error body, or a short plain-text body.
+/// The message inside either documented error body (`description` of an application error,
+/// `message` of the gateway's 403), or a short plain-text body.
 pub fn server_words(body: &str) -> String {
     let body = body.trim();
-    if body.is_empty() {
+    if body.is_empty() || body.starts_with('<') {
         return String::new();
     }
-    if let Ok(app) = serde_json::from_str::<AppErrorBody>(body) {
-        return app.description;
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(v) => ["description", "message", "error_description", "error"]
+            .iter()
+            .find_map(|k| v.get(k).and_then(|s| s.as_str()))
+            .unwrap_or_default()
+            .to_string(),
+        Err(_) => body.chars().take(200).collect(),
     }
-    if let Ok(gw) = serde_json::from_str::<ForbiddenBody>(body) {
-        return gw.message;
-    }
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
-        for key in ["description", "message", "error_description", "error"] {
-            if let Some(s) = v.get(key).and_then(|s| s.as_str()) {
-                return s.to_string();
-            }
-        }
-        return String::new();
-    }
-    if body.starts_with('<') {
-        return String::new();
-    }
-    body.chars().take(200).collect()
 }
 
 /// A message for the operator.

@@ -2,7 +2,6 @@
 //! DER that WebCrypto imports. Every way a file can be wrong has its own error and wording.
 
 use crate::b64;
-use crate::wire::KeyFileJson;
 use std::fmt;
 
 /// DER of the rsaEncryption OID 1.2.840.113549.1.1.1.
@@ -113,16 +112,17 @@ pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
             Some(_) => return Err(KeyFileError::MissingField(name)),
         }
     }
-    let json: KeyFileJson = serde_json::from_value(value).map_err(|_| KeyFileError::NotJson)?;
-    if host_of(&json.admin_rest_api_url).is_none() {
+    let field = |k: &str| obj.get(k).and_then(|v| v.as_str()).unwrap_or_default().trim().to_string();
+    let admin_rest_api_url = field("adminRestApiUrl");
+    if host_of(&admin_rest_api_url).is_none() {
         return Err(KeyFileError::BadUrl);
     }
-    let pkcs8_der = rsa_private_key_to_pkcs8(&json.access_key)?;
+    let pkcs8_der = rsa_private_key_to_pkcs8(obj.get("accessKey").and_then(|v| v.as_str()).unwrap_or_default())?;
     Ok(KeyFile {
-        customer_name: json.customer_name,
-        access_id: json.access_id.trim().to_string(),
-        description: json.description,
-        admin_rest_api_url: json.admin_rest_api_url.trim().to_string(),
+        customer_name: field("customerName"),
+        access_id: field("accessID"),
+        description: field("description"),
+        admin_rest_api_url,
         pkcs8_der,
     })
 }

@@ -8,6 +8,7 @@ pub mod access;
 pub mod actionlog;
 pub mod b64;
 pub mod csv;
+pub mod decode;
 pub mod error;
 pub mod jwk;
 pub mod jwt;
