@@ -183,8 +183,8 @@ fn Results(results: SearchResults, selected: RwSignal<Option<usize>>, page: RwSi
         </ul>
         {(total_pages > 1).then(|| view! {
             <nav class="pager" aria-label="Result pages">
-                <button type="button" disabled=current == 0 on:click=move |_| page.set(current.saturating_sub(1))>"Previous page"</button>
-                <button type="button" disabled=u64::from(current) + 1 >= total_pages on:click=move |_| page.set(current + 1)>"Next page"</button>
+                <button type="button" disabled={current == 0} on:click=move |_| page.set(current.saturating_sub(1))>"Previous page"</button>
+                <button type="button" disabled={u64::from(current) + 1 >= total_pages} on:click=move |_| page.set(current + 1)>"Next page"</button>
             </nav>
         })}
     }

@@ -30,6 +30,14 @@ enum Undo {
     HighRisk(HighRiskAction),
 }
 
+/// The last change made on this page: in flight, its outcome, and how to take it back.
+#[derive(Clone, Copy)]
+struct ChangeState {
+    busy: RwSignal<Option<&'static str>>,
+    outcome: RwSignal<Option<(UserMessage, bool)>>,
+    undo: RwSignal<Option<Undo>>,
+}
+
 #[derive(Clone, PartialEq)]
 enum Pending {
     Status(UserStatus),
@@ -43,6 +51,13 @@ pub fn UserPage(email: String) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let email = StoredValue::new(email);
     let alive = crate::ui::alive();
+    // Lives here, not in the details, so showing the server's new status keeps the message
+    // and the undo button.
+    let change = ChangeState {
+        busy: RwSignal::new(None),
+        outcome: RwSignal::new(None),
+        undo: RwSignal::new(None),
+    };
 
     Effect::new(move |_| {
         let e = email.get_value();
@@ -72,19 +87,17 @@ pub fn UserPage(email: String) -> impl IntoView {
                     <Note message=m/>
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Try again"</button>
                 }.into_any(),
-                Loaded::Found(u, raw) => view! { <UserDetails user=*u raw=raw loaded=loaded reload=reload/> }.into_any(),
+                Loaded::Found(u, raw) => view! { <UserDetails user=*u raw=raw loaded=loaded reload=reload change=change/> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSignal<u32>) -> impl IntoView {
+fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSignal<u32>, change: ChangeState) -> impl IntoView {
     let session = use_session();
     let log = use_log();
-    let busy = RwSignal::new(None::<&'static str>);
-    let outcome = RwSignal::new(None::<(UserMessage, bool)>);
-    let undo = RwSignal::new(None::<Undo>);
+    let ChangeState { busy, outcome, undo } = change;
     let confirm_open = RwSignal::new(false);
     let pending = RwSignal::new(None::<Pending>);
 

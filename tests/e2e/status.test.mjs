@@ -12,6 +12,7 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 async function openUser(email) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
   await search(page, email);
   await page.locator('#results a', { hasText: email }).first().click();
   await textMatching(page.locator('[data-test=email]'), new RegExp(`^${email.replace(/\./g, '\\.')}$`));

@@ -52,7 +52,8 @@ describe('user details', () => {
 
   it('survives a user with most fields missing', async () => {
     await go('sparse.user@example.com');
-    assert.equal(await field('Identity source').textContent(), '—');
+    assert.equal(await field('Created').textContent(), '—');
+    assert.equal(await field('Identity source').textContent(), 'Corp AD');
     assert.equal(await field('Token locked').textContent(), '—');
     assertClean(problems);
   });
