@@ -3,7 +3,7 @@
 //! pasted deep link opens once the operator connects).
 
 use crate::api::Activity;
-use crate::pages::{connect::Connect, log::LogPage, search::{LastSearch, SearchPage}, user::UserPage};
+use crate::pages::{connect::Connect, edit_user::EditUserPage, log::LogPage, search::{LastSearch, SearchPage}, user::UserPage};
 use crate::router::{provide_router, use_page, Link};
 use crate::session::{now_secs, use_session, SessionCtx};
 use crate::ui::ActionLog;
@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
     provide_context(ActionLog(RwSignal::new(Vec::new())));
     provide_context(Activity(RwSignal::new(None)));
     provide_context(LastSearch::new());
+    provide_context(crate::ui::Flash(RwSignal::new(None)));
     provide_router();
     let connected = Memo::new(move |_| session.0.with(|s| s.is_some()));
     let page = use_page();
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                 match page.get() {
                     Page::Search => view! { <SearchPage/> }.into_any(),
                     Page::User(email) => view! { <UserPage email=email/> }.into_any(),
+                    Page::EditUser(email) => view! { <EditUserPage email=email/> }.into_any(),
                     Page::Log => view! { <LogPage/> }.into_any(),
                     _ => view! { <p class="empty">"There is no page at this address. " <Link to=Page::Search>"Search users"</Link></p> }.into_any(),
                 }

@@ -76,9 +76,6 @@ impl Session {
         }
     }
 
-    pub fn rights(&self) -> Rights {
-        self.rights.borrow().clone()
-    }
 
     pub fn set_rights(&self, rights: Rights) {
         *self.rights.borrow_mut() = rights;

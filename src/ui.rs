@@ -150,3 +150,7 @@ pub fn alive() -> Alive {
 pub fn status_class(status: &str) -> String {
     format!("badge status-{}", status.to_ascii_lowercase().replace(' ', "-"))
 }
+
+/// A message for the next page (e.g. "Saved." after an edit brings the operator back).
+#[derive(Clone, Copy)]
+pub struct Flash(pub RwSignal<Option<UserMessage>>);

@@ -98,6 +98,7 @@ fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSign
     let session = use_session();
     let log = use_log();
     let ChangeState { busy, outcome, undo } = change;
+    let flash = use_context::<crate::ui::Flash>().and_then(|crate::ui::Flash(f)| f.try_update(Option::take).flatten());
     let confirm_open = RwSignal::new(false);
     let pending = RwSignal::new(None::<Pending>);
 
@@ -222,6 +223,21 @@ fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSign
                 on:click=move |_| ask(Pending::HighRisk(action))>{label}</button>
         }.into_any()
     };
+    // Editing: offered for local users, explained for everyone else.
+    let edit_control = {
+        let editable = cas_core::localuser::LocalUserForm::editable(&user);
+        let source = user.identity_source.clone().unwrap_or_default();
+        let target = Page::EditUser(user.email_address.clone());
+        move || {
+            if !editable {
+                return view! { <p class="why-not" data-test="edit-denied">{format!("Not editable here: the user comes from \u{201c}{source}\u{201d}, and only Local Identity Source users can be edited.")}</p> }.into_any();
+            }
+            match denial(Operation::UpdateLocalUser) {
+                Some(why) => view! { <p class="why-not" data-test="edit-denied">{why}</p> }.into_any(),
+                None => view! { <Link to=target.clone() class="button">"Edit"</Link> }.into_any(),
+            }
+        }
+    };
     let undo_view = {
         move || {
             undo.get().map(|u| {
@@ -247,10 +263,12 @@ fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSign
         <div class="actions" aria-label="Actions">
             {status_control}
             {risk_control}
+            {edit_control}
             {undo_view}
             <p class="busy" role="status">{move || busy.get()}</p>
         </div>
         {move || outcome.get().map(|(m, ok)| view! { <Note message=m kind=if ok { "note ok" } else { "note error" }/> })}
+        {flash.map(|m| view! { <Note message=m kind="note ok"/> })}
         <Confirm open=confirm_open title=title body=body confirm_label=confirm_label on_confirm=run_confirmed/>
 
         <div class="groups">

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod decode;
 pub mod error;
 pub mod jwk;
+pub mod localuser;
 pub mod jwt;
 pub mod keyfile;
 pub mod route;

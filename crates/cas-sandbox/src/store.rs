@@ -68,7 +68,7 @@ pub struct Rec {
 
 impl Rec {
     pub fn new(n: NewUser) -> Rec {
-        let wire = wire_form(&n.user, &n.absent, &n.nulls);
+        let wire = wire_form(&n.user, &n.private, &n.absent, &n.nulls);
         Rec { email_lc: n.user.email_address.to_lowercase(), user: n.user, private: n.private, absent: n.absent, nulls: n.nulls, wire }
     }
 
@@ -102,8 +102,10 @@ const FIELD_ORDER: [&str; 29] = [
 
 /// The JSON the API answers for a user: documented fields in order, `null` where empty, the
 /// keys in `absent` left out when empty, the keys in `nulls` written as `null` when `User`
-/// would leave them out, then any extra fields.
-fn wire_form(user: &User, absent: &[String], nulls: &[String]) -> Bytes {
+/// would leave them out, then any extra fields. Users of the Local Identity Source also carry
+/// what the update API edits (groups, phone lists, alternate usernames, manager): RSA documents
+/// no read for these, and without them an editing client could only blank them.
+fn wire_form(user: &User, private: &Private, absent: &[String], nulls: &[String]) -> Bytes {
     let Ok(Value::Object(map)) = serde_json::to_value(user) else {
         return Bytes::from_static(b"{}");
     };
@@ -131,6 +133,14 @@ fn wire_form(user: &User, absent: &[String], nulls: &[String]) -> Bytes {
         if !FIELD_ORDER.contains(&k.as_str()) {
             put(&mut out, k, v);
         }
+    }
+    if user.identity_source.as_deref() == Some(crate::gen::LOCAL) {
+        let list = |l: &[String]| Value::from(l.to_vec());
+        put(&mut out, "groupMemberships", &list(&private.group_memberships));
+        put(&mut out, "smsPhoneNumbers", &list(&private.sms_phone_numbers));
+        put(&mut out, "voicePhoneNumbers", &list(&private.voice_phone_numbers));
+        put(&mut out, "alternateUsernames", &list(&private.alternate_usernames));
+        put(&mut out, "managerEmail", &private.manager_email.clone().map_or(Value::Null, Value::from));
     }
     out.push(b'}');
     Bytes::from(out)

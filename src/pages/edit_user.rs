@@ -1,0 +1,233 @@
+//! Editing a user of the Local Identity Source. The form starts from the server's answer,
+//! is checked before sending, shows old → new before saving, and reads the whole answer back
+//! (the API says 200 even when it did not save). A typed password is sent once and forgotten.
+
+use crate::api;
+use crate::router::{navigate, Link};
+use crate::session::use_session;
+use crate::ui::{alive, use_log, Flash, Note};
+use cas_core::access::Operation;
+use cas_core::actionlog::Outcome;
+use cas_core::error::{message, UserMessage};
+use cas_core::localuser::{server_errors, Field, LocalUserForm, LOCAL_SOURCE};
+use cas_core::route::Page;
+use cas_core::wire::{PASSWORD_OPTIONS, PASSWORD_SEND_METHODS};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone)]
+enum Loaded {
+    Loading,
+    Ready(String),
+    Refused(UserMessage),
+}
+
+#[component]
+pub fn EditUserPage(email: String) -> impl IntoView {
+    let session = use_session();
+    let loaded = RwSignal::new(Loaded::Loading);
+    let form = RwSignal::new(LocalUserForm::default());
+    let original = StoredValue::new(LocalUserForm::default());
+    let back = Page::User(email.clone());
+
+    // Say why before showing a form that could not be saved.
+    let denied = session.get_untracked().and_then(|s| s.allows(Operation::UpdateLocalUser).err());
+    if let Some(d) = denied {
+        loaded.set(Loaded::Refused(UserMessage::new(d.explain(Operation::UpdateLocalUser), "Disconnect and connect with such an OAuth client to edit local users.")));
+    } else if let Some(s) = session.get_untracked() {
+        let live = alive();
+        spawn_local(async move {
+            let outcome = api::lookup(&s, &email, false, None).await;
+            if !live.get() {
+                return;
+            }
+            match outcome {
+                Ok((user, _)) if LocalUserForm::editable(&user) => {
+                    let f = LocalUserForm::from_user(&user);
+                    original.set_value(f.clone());
+                    form.set(f);
+                    loaded.set(Loaded::Ready(user.email_address));
+                }
+                Ok((user, _)) => loaded.set(Loaded::Refused(UserMessage::new(
+                    format!(
+                        "{} comes from the identity source \u{201c}{}\u{201d}; the update API edits only users of the {LOCAL_SOURCE}.",
+                        user.email_address,
+                        user.identity_source.unwrap_or_default()
+                    ),
+                    "Change this user in their identity source; the change arrives with the next synchronization.",
+                ))),
+                Err(e) => loaded.set(Loaded::Refused(message(&e, Some(Operation::Lookup)))),
+            }
+        });
+    }
+
+    view! {
+        <section class="edit" aria-labelledby="edit-title">
+            <p class="crumbs"><Link to=back.clone()>"← Back to the user"</Link></p>
+            {move || match loaded.get() {
+                Loaded::Loading => view! { <p class="busy" role="status">"Loading the user…"</p> }.into_any(),
+                Loaded::Refused(m) => view! { <h1 id="edit-title">"Edit local user"</h1><Note message=m/> }.into_any(),
+                Loaded::Ready(email) => view! { <EditForm email=email form=form original=original/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<LocalUserForm>) -> impl IntoView {
+    let session = use_session();
+    let log = use_log();
+    let errors = RwSignal::new(Vec::<(Field, String)>::new());
+    let general = RwSignal::new(Vec::<String>::new());
+    let reviewing = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let email = StoredValue::new(email);
+
+    let review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        general.set(Vec::new());
+        let found = form.with(LocalUserForm::validate);
+        reviewing.set(found.is_empty());
+        errors.set(found);
+    };
+
+    let save = move |_| {
+        let Some(s) = session.get_untracked() else { return };
+        let body = form.with_untracked(LocalUserForm::to_request);
+        // The password has left the form for the request; forget it here, whatever happens.
+        form.update(LocalUserForm::clear_password);
+        let changed: Vec<&str> = form.with_untracked(|f| original.with_value(|o| f.changes(o).into_iter().map(|(field, _, _)| field.label()).collect()));
+        let changed = changed.join(", ");
+        busy.set(true);
+        spawn_local(async move {
+            let outcome = api::update_local_user(&s, &body).await;
+            drop(body);
+            busy.set(false);
+            reviewing.set(false);
+            let target = email.get_value();
+            match outcome {
+                Ok(resp) if resp.save_succeeded => {
+                    log.record("Edit local user", &target, Outcome::Succeeded, format!("200, saved: {changed}"));
+                    let new_email = resp.email.filter(|e| !e.is_empty()).unwrap_or(target);
+                    if let Some(Flash(f)) = use_context::<Flash>() {
+                        f.set(Some(UserMessage::new("Saved. This page shows the user as the server has it now.", "")));
+                    }
+                    navigate(&Page::User(new_email));
+                }
+                Ok(resp) => {
+                    let (fields, reasons) = form.with_untracked(|f| server_errors(&resp, f));
+                    log.record("Edit local user", &target, Outcome::Failed, format!("200, not saved: {}", reasons.join("; ")));
+                    errors.set(fields);
+                    general.set(if reasons.is_empty() { vec!["The server did not save the changes.".into()] } else { reasons });
+                }
+                Err(e) => {
+                    let m = message(&e, Some(Operation::UpdateLocalUser));
+                    log.record("Edit local user", &target, Outcome::Failed, format!("{} {}", e.status().unwrap_or(0), e.detail()));
+                    general.set(vec![format!("{} {}", m.what, m.next)]);
+                }
+            }
+        });
+    };
+
+    let field_error = move |field: Field| errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()));
+    let input = move |field: Field| {
+        let id = format!("f-{}", field.key());
+        let err_id = format!("{id}-error");
+        let unknown = form.with_untracked(|f| f.unknown.contains(&field));
+        let value = move || form.with(|f| f.get(field).to_string());
+        let set = move |ev: leptos::ev::Event| form.update(|f| f.set(field, event_target_value(&ev)));
+        let control = if field.is_list() {
+            view! { <textarea id=id.clone() rows="3" aria-describedby=err_id.clone() aria-invalid=move || field_error(field).is_some().to_string()
+                prop:value=value on:input=set></textarea> }.into_any()
+        } else {
+            let kind = match field {
+                Field::Password => "password",
+                Field::Email | Field::ManagerEmail | Field::InitialPasswordEmail => "email",
+                Field::DefaultSmsPhone | Field::DefaultVoicePhone => "tel",
+                _ => "text",
+            };
+            view! { <input id=id.clone() type=kind autocomplete=if field == Field::Password { "new-password" } else { "off" }
+                aria-describedby=err_id.clone() aria-invalid=move || field_error(field).is_some().to_string()
+                prop:value=value on:input=set/> }.into_any()
+        };
+        view! {
+            <div class="field" data-field=field.key()>
+                <label for=id>{field.label()}{field.is_list().then_some(" (one per line)")}</label>
+                {control}
+                {unknown.then(|| view! { <p class="hint">"The server does not say the current value; what you enter here replaces it."</p> })}
+                <p class="field-error" id=err_id>{move || field_error(field)}</p>
+            </div>
+        }
+    };
+    let choice = move |field: Field, options: &'static [&'static str]| {
+        let id = format!("f-{}", field.key());
+        view! {
+            <div class="field" data-field=field.key()>
+                <label for=id.clone()>{field.label()}</label>
+                <select id=id on:change=move |ev| form.update(|f| f.set(field, event_target_value(&ev)))>
+                    {options.iter().map(|o| {
+                        let label = if field == Field::PasswordSendMethod && *o == "NONE" { "Choose…" } else { option_label(o) };
+                        view! { <option value=*o selected=move || form.with(|f| f.get(field) == *o)>{label}</option> }
+                    }).collect_view()}
+                </select>
+                <p class="field-error">{move || field_error(field)}</p>
+            </div>
+        }
+    };
+    let option = move || form.with(|f| f.get(Field::PasswordCreationOption).to_string());
+
+    view! {
+        <h1 id="edit-title">{format!("Edit {}", email.get_value())}</h1>
+        <form on:submit=review novalidate>
+            <div class="fields">
+                {Field::ALL.into_iter().filter(|f| !matches!(f, Field::PasswordCreationOption | Field::PasswordSendMethod | Field::InitialPasswordEmail | Field::Password)).map(input).collect_view()}
+            </div>
+            <fieldset>
+                <legend>"Password"</legend>
+                {choice(Field::PasswordCreationOption, &PASSWORD_OPTIONS)}
+                {move || match option().as_str() {
+                    "GENERATE_AND_SEND" => view! { {choice(Field::PasswordSendMethod, &PASSWORD_SEND_METHODS)} {input(Field::InitialPasswordEmail)} }.into_any(),
+                    "ENTERED_BY_ADMIN" => input(Field::Password).into_any(),
+                    _ => ().into_any(),
+                }}
+            </fieldset>
+            {move || (!general.with(Vec::is_empty)).then(|| view! {
+                <div class="note error" role="alert"><p class="what">"The server did not save the changes."</p>
+                    <ul>{general.get().into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul>
+                    <p class="next">"Correct the marked fields and save again; nothing you typed was lost (type a new password again)."</p>
+                </div>
+            })}
+            <div class="actions"><button type="submit" disabled=move || busy.get()>"Review changes"</button></div>
+        </form>
+        {move || reviewing.get().then(|| {
+            let changes = form.with(|f| original.with_value(|o| f.changes(o)));
+            view! {
+                <section class="review" aria-labelledby="review-title">
+                    <h2 id="review-title">"About to change"</h2>
+                    {if changes.is_empty() {
+                        view! { <p class="empty">"Nothing has changed."</p> }.into_any()
+                    } else {
+                        view! { <table class="log"><thead><tr><th scope="col">"Field"</th><th scope="col">"Now"</th><th scope="col">"After saving"</th></tr></thead>
+                            <tbody>{changes.into_iter().map(|(f, old, new)| view! { <tr><td>{f.label()}</td><td>{old}</td><td>{new}</td></tr> }).collect_view()}</tbody></table>
+                            <div class="actions">
+                                <button type="button" class="primary" data-test="save" disabled=move || busy.get() on:click=save>"Save"</button>
+                                <button type="button" on:click=move |_| reviewing.set(false)>"Keep editing"</button>
+                            </div>
+                        }.into_any()
+                    }}
+                    <p class="busy" role="status">{move || busy.get().then_some("Saving…")}</p>
+                </section>
+            }
+        })}
+    }
+}
+
+fn option_label(option: &str) -> &'static str {
+    match option {
+        "NONE" => "Leave unchanged",
+        "GENERATE_AND_SEND" => "Generate one and send it",
+        "ENTERED_BY_ADMIN" => "Type a new one",
+        "EMAIL" => "Email",
+        _ => "Choose…",
+    }
+}
