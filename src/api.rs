@@ -36,8 +36,20 @@ pub struct Answer {
 #[derive(Clone, Copy)]
 pub struct Activity(pub RwSignal<Option<String>>);
 
+thread_local! {
+    // Calls run in async tasks, where Leptos contexts are out of reach; the shell registers
+    // its activity line here once.
+    static ACTIVITY: Cell<Option<Activity>> = const { Cell::new(None) };
+}
+
+impl Activity {
+    pub fn register(self) {
+        ACTIVITY.with(|a| a.set(Some(self)));
+    }
+}
+
 fn activity(text: Option<String>) {
-    if let Some(Activity(sig)) = use_context::<Activity>() {
+    if let Some(Activity(sig)) = ACTIVITY.with(Cell::get) {
         sig.set(text);
     }
 }

@@ -17,7 +17,9 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx(RwSignal::new_local(None));
     provide_context(session);
     provide_context(ActionLog(RwSignal::new(Vec::new())));
-    provide_context(Activity(RwSignal::new(None)));
+    let activity = Activity(RwSignal::new(None));
+    activity.register();
+    provide_context(activity);
     provide_context(LastSearch::new());
     provide_context(crate::ui::Flash(RwSignal::new(None)));
     provide_router();

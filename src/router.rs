@@ -26,18 +26,29 @@ pub fn use_page() -> Signal<Page> {
     page.into()
 }
 
-/// Goes to `page`, adding a history entry.
+impl Router {
+    /// Goes to `page`, adding a history entry. Usable from async work, where no context is.
+    pub fn go(&self, page: &Page) {
+        let path = route::path(page);
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+        self.0.set(page.clone());
+        // A new page starts at the top, like a real navigation.
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+}
+
+pub fn use_router() -> Router {
+    expect_context::<Router>()
+}
+
+/// Goes to `page` from an event handler (which sees the context).
 pub fn navigate(page: &Page) {
-    let path = route::path(page);
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-    }
-    if let Some(Router(sig)) = use_context::<Router>() {
-        sig.set(page.clone());
-    }
-    // A new page starts at the top, like a real navigation.
-    if let Some(w) = web_sys::window() {
-        w.scroll_to_with_x_and_y(0.0, 0.0);
+    if let Some(router) = use_context::<Router>() {
+        router.go(page);
     }
 }
 

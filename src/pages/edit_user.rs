@@ -3,7 +3,7 @@
 //! (the API says 200 even when it did not save). A typed password is sent once and forgotten.
 
 use crate::api;
-use crate::router::{navigate, Link};
+use crate::router::{use_router, Link};
 use crate::session::use_session;
 use crate::ui::{alive, use_log, Flash, Note};
 use cas_core::access::Operation;
@@ -77,6 +77,8 @@ pub fn EditUserPage(email: String) -> impl IntoView {
 fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<LocalUserForm>) -> impl IntoView {
     let session = use_session();
     let log = use_log();
+    let router = use_router();
+    let flash = use_context::<Flash>();
     let errors = RwSignal::new(Vec::<(Field, String)>::new());
     let general = RwSignal::new(Vec::<String>::new());
     let reviewing = RwSignal::new(false);
@@ -109,10 +111,10 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
                 Ok(resp) if resp.save_succeeded => {
                     log.record("Edit local user", &target, Outcome::Succeeded, format!("200, saved: {changed}"));
                     let new_email = resp.email.filter(|e| !e.is_empty()).unwrap_or(target);
-                    if let Some(Flash(f)) = use_context::<Flash>() {
+                    if let Some(Flash(f)) = flash {
                         f.set(Some(UserMessage::new("Saved. This page shows the user as the server has it now.", "")));
                     }
-                    navigate(&Page::User(new_email));
+                    router.go(&Page::User(new_email));
                 }
                 Ok(resp) => {
                     let (fields, reasons) = form.with_untracked(|f| server_errors(&resp, f));

@@ -8,6 +8,8 @@
 //!
 //! It must never download a tool from anywhere but crates.io, Debian, npm or rustup.
 
+mod bench;
+mod deploy;
 mod procs;
 mod setup;
 mod size;
@@ -27,7 +29,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("dist") => dist().map(|_| ()),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask <setup|demo|test|dist|bench>\n  demo [--tenant https://<tenant>.access.securid.com] [--auth https://<tenant>.auth.securid.com] [--users N]\n  test [--native | --browser]".into()),
+        _ => Err("usage: cargo xtask <setup|demo|test|dist|bench>\n  demo [--tenant https://<tenant>.access.securid.com] [--auth https://<tenant>.auth.securid.com] [--users N]\n  test [--native | --browser [test-file-names…]]".into()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -142,10 +144,15 @@ fn test(args: &[String]) -> Result {
     if only("--native") {
         return Ok(());
     }
-    browser_tests(&env)
+    if only("--deploy") {
+        return deploy::only(&env);
+    }
+    // Any other words name test files to run alone: `cargo xtask test --browser edit search`.
+    let files: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).map(|a| format!("{a}.test.mjs")).collect();
+    browser_tests(&env, &files)
 }
 
-fn browser_tests(env: &setup::Toolchain) -> Result {
+fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
     let r = root();
     let work = r.join("target/e2e");
     let _ = std::fs::remove_dir_all(&work);
@@ -166,25 +173,40 @@ fn browser_tests(env: &setup::Toolchain) -> Result {
 
     println!("== browser tests through trunk");
     let mut node = cmd("node");
-    node.args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
-        .arg(r.join("tests/e2e"))
+    node.args(["--test", "--test-concurrency=1", "--test-reporter=spec"]);
+    if files.is_empty() {
+        node.arg(r.join("tests/e2e"));
+    } else {
+        node.args(files.iter().map(|f| r.join("tests/e2e").join(f)));
+    }
+    node
         .env("CONSOLE_URL", &console)
         .env("SANDBOX_URL", &sandbox_url)
         .env("STATE_DIR", &state)
         .env("CHROMIUM", &env.chromium)
         .env("NODE_PATH", r.join("tests/e2e/node_modules"));
-    run(&mut node)
+    let through_trunk = run(&mut node);
+    // The same build through deploy/'s nginx and Caddy configs; trunk stops first so that no
+    // rebuild changes the files under them.
+    drop(_trunk);
+    let through_deploy = if files.is_empty() { deploy::browser_tests(env, &dist, true) } else { Ok(()) };
+    match (through_trunk, through_deploy) {
+        (Err(a), Err(b)) => Err(format!("{a}\nxtask: {b}")),
+        (a, b) => a.and(b),
+    }
 }
 
 fn dist() -> Result<u64> {
     setup::setup()?;
     let r = root();
     run(cmd("trunk").args(["build", "--release", "--offline"]).current_dir(&r))?;
-    size::report(&r.join("dist"))
+    let gzip = size::report(&r.join("dist"))?;
+    deploy::check_dist(&r.join("dist"))?;
+    Ok(gzip)
 }
 
 fn bench() -> Result {
-    setup::setup()?;
+    let env = setup::setup()?;
     let r = root();
     let state = r.join("target/bench/state");
     let _ = std::fs::remove_dir_all(&state);
@@ -193,7 +215,8 @@ fn bench() -> Result {
     run(cmd(r.join("target/release/sandbox-bench").to_str().unwrap_or("sandbox-bench"))
         .args(["--url", &url, "--state-dir"])
         .arg(&state)
-        .current_dir(&r))
+        .current_dir(&r))?;
+    bench::bulk(&env, &url, &state)
 }
 
 #[cfg(test)]
