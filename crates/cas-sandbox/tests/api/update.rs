@@ -213,3 +213,19 @@ fn malformed_bodies_and_scopes() {
     let read = sb.oauth("rsa.user.read rsa.user.manage rsa.user.risky.manage");
     assert_forbidden(&sb.api("PUT", "/v1/users/update", &read, Some(valid())), "/AdminInterface/restapi/v1/users/update", REFUSED);
 }
+
+#[test]
+fn lookups_of_local_users_carry_what_the_update_edits() {
+    let sb = Sandbox::with_fixture(&[]);
+    let token = sb.oauth("rsa.group.users.manage rsa.user.read");
+    update(&sb, &token, &valid());
+    let user = sb.lookup(&sb.superadmin(), "jschmoe@rsavia.com").json();
+    // Groups come back in the tenant's own spelling.
+    assert_eq!(user["groupMemberships"], json!(["helpdesk", "finance"]));
+    assert_eq!(user["smsPhoneNumbers"], json!(["1234567891", "1234567892"]));
+    assert_eq!(user["alternateUsernames"], json!(["joe.s", "jschmoe2"]));
+    assert_eq!(user["managerEmail"], json!("testManager@rsavia.com"));
+    // Users of other identity sources show none of these.
+    let other = sb.lookup(&sb.superadmin(), "user.one@mycompany.com").json();
+    assert!(other.get("groupMemberships").is_none(), "{other}");
+}
