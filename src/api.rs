@@ -12,7 +12,7 @@ use cas_core::wire::{
     UserStatusRequest, UserStatusResponse,
 };
 use leptos::prelude::*;
-use cas_core::decode::{self, FromJson};
+use cas_core::decode::{self, FromJson, ToJson};
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -149,6 +149,18 @@ pub async fn call(
     body: Option<String>,
     cancel: Option<&Cancel>,
 ) -> Result<Answer, ApiError> {
+    call_with(session, method, path, body, cancel, RATE_LIMIT_ATTEMPTS).await
+}
+
+/// `call` with its own number of attempts on 429 (1: a 429 comes straight back as an error).
+async fn call_with(
+    session: &Session,
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    cancel: Option<&Cancel>,
+    rate_limit_attempts: u32,
+) -> Result<Answer, ApiError> {
     let url = format!("{API_BASE}{path}");
     let mut renewed = false;
     let mut attempt = 1;
@@ -169,7 +181,7 @@ pub async fn call(
                 renewed = true;
                 activity(Some("Your credential expired; renewing it…".into()));
             }
-            ApiError::TooManyRequests { retry_after_secs } if attempt < RATE_LIMIT_ATTEMPTS => {
+            ApiError::TooManyRequests { retry_after_secs } if attempt < rate_limit_attempts => {
                 let wait = retry_after_secs.unwrap_or(1 << (attempt - 1)).max(1);
                 activity(Some(format!(
                     "The server is rate-limiting requests (429); trying again in {wait} s (attempt {} of {RATE_LIMIT_ATTEMPTS})…",
@@ -193,9 +205,8 @@ fn json<T: FromJson>(answer: &Answer, what: &str) -> Result<T, ApiError> {
     decode::parse(&answer.body).ok_or_else(|| ApiError::BadBody { status: answer.status, detail: format!("expected {what}") })
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    // Serialising our own plain structs cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
+fn to_json<T: ToJson>(value: &T) -> String {
+    value.to_json().text()
 }
 
 /// `POST /v1/users/lookup`: the user, and the answer's text for the raw view.
@@ -249,7 +260,19 @@ pub async fn high_risk_list(session: &Session, cancel: Option<&Cancel>) -> Resul
 
 /// `PUT /v1/users/highrisk`: Ok(empty) when all succeeded, else the failed identifiers.
 pub async fn change_high_risk(session: &Session, action: HighRiskAction, users: Vec<String>) -> Result<MultiStatus, ApiError> {
-    let answer = call(session, "PUT", "/v1/users/highrisk", Some(to_json(&HighRiskRequest::new(action, users))), None).await?;
+    change_high_risk_with(session, action, users, RATE_LIMIT_ATTEMPTS).await
+}
+
+/// One `PUT /v1/users/highrisk` for the bulk job: a 429 comes back at once, because the job's
+/// own policy (`cas_core::bulk::job`) decides when to send again. An expired key-file or OAuth
+/// token is still renewed once, as everywhere.
+pub async fn change_high_risk_once(session: &Session, action: HighRiskAction, users: Vec<String>) -> Result<MultiStatus, ApiError> {
+    change_high_risk_with(session, action, users, 1).await
+}
+
+async fn change_high_risk_with(session: &Session, action: HighRiskAction, users: Vec<String>, attempts: u32) -> Result<MultiStatus, ApiError> {
+    let body = to_json(&HighRiskRequest::new(action, users));
+    let answer = call_with(session, "PUT", "/v1/users/highrisk", Some(body), None, attempts).await?;
     if answer.status == 207 {
         json(&answer, "a multi-status list")
     } else {

@@ -170,15 +170,15 @@ fn OAuthForm() -> impl IntoView {
             input.set_value("");
             spawn_local(async move {
                 match read_file(file).await {
-                    Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
-                        Ok(v) if v.get("jwk").is_some() => {
+                    Ok(text) => match cas_core::json::Json::parse(&text) {
+                        Some(v) if v.get("jwk").is_some() => {
                             if let Some(c) = v.get("clientId").and_then(|c| c.as_str()) {
                                 client_id.set(c.to_string());
                             }
                             if let Some(i) = v.get("issuerUrl").and_then(|c| c.as_str()) {
                                 issuer.set(i.to_string());
                             }
-                            jwk_text.set(v["jwk"].to_string());
+                            jwk_text.set(v.get("jwk").map(|j| j.text()).unwrap_or_default());
                         }
                         _ => jwk_text.set(text),
                     },

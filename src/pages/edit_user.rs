@@ -42,8 +42,9 @@ pub fn EditUserPage(email: String) -> impl IntoView {
                 return;
             }
             match outcome {
-                Ok((user, _)) if LocalUserForm::editable(&user) => {
-                    let f = LocalUserForm::from_user(&user);
+                Ok((user, raw)) if LocalUserForm::editable(&user) => {
+                    let raw = cas_core::json::Json::parse(&raw).unwrap_or(cas_core::json::Json::Null);
+                    let f = LocalUserForm::from_user(&user, &raw);
                     original.set_value(f.clone());
                     form.set(f);
                     loaded.set(Loaded::Ready(user.email_address));

@@ -251,7 +251,7 @@ fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSign
         }
     };
 
-    let extra: Vec<(String, String)> = user.extra.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+    let extra = cas_core::json::Json::parse(&raw).map(|j| cas_core::decode::user_extras(&j)).unwrap_or_default();
     let groups = detail_groups(&user, &name, &status_text);
 
     view! {
@@ -387,7 +387,7 @@ async fn apply(
             }
             Ok(ms) => {
                 let item = &ms.users[0];
-                let e = cas_core::error::classify(item.status_code, None, &serde_json::json!({"code": "", "description": item.error}).to_string(), None);
+                let e = cas_core::error::classify(item.status_code, None, &item.error, None);
                 Err(failed(e, Operation::ChangeHighRisk))
             }
             Err(e) => Err(failed(e, Operation::ChangeHighRisk)),

@@ -1,44 +1,57 @@
-//! Reading answers in the browser. The serde derives on `wire` types are what the sandbox
-//! writes with; in the console each derived deserializer costs kilobytes of wasm, so answers
-//! are parsed once into a `serde_json::Value` and read here with a few shared helpers.
-//! Tests below hold both readers to the same results.
+//! The browser's side of the wire: answers read and requests written with `crate::json`.
+//! The serde derives on `wire` types are what the sandbox uses; in the console they cost
+//! kilobytes of wasm each. Tests below hold both to the same results.
 //!
 //! Reading is lenient: a field of the wrong type reads as absent, never as a failure.
+//! Unknown fields of a user are not copied into `User::extra` here; `user_extras` lists them.
 
+use crate::json::{self, Json};
 use crate::wire::{
-    HighRiskEntry, HighRiskListV2, MultiStatus, MultiStatusItem, SearchPage, TokenResponse, UpdateLocalUserResponse,
-    User, UserStatus, UserStatusResponse,
+    HighRiskEntry, HighRiskListV2, HighRiskRequest, LookupRequest, MultiStatus, MultiStatusItem, SearchPage,
+    SearchRequest, TokenResponse, UpdateLocalUserRequest, UpdateLocalUserResponse, User, UserStatus,
+    UserStatusRequest, UserStatusResponse,
 };
-use serde_json::{Map, Value};
 
 pub trait FromJson: Sized {
-    fn from_json(v: &Value) -> Option<Self>;
+    fn from_json(v: &Json) -> Option<Self>;
 }
 
 /// Parses an answer's text; None when it is not JSON or not the expected shape.
 pub fn parse<T: FromJson>(text: &str) -> Option<T> {
-    let v: Value = serde_json::from_str(text).ok()?;
-    T::from_json(&v)
+    T::from_json(&Json::parse(text)?)
 }
 
-fn text(m: &Map<String, Value>, k: &str) -> Option<String> {
-    m.get(k).and_then(Value::as_str).map(str::to_string)
+type Members = [(String, Json)];
+
+fn field<'a>(m: &'a Members, k: &str) -> Option<&'a Json> {
+    m.iter().find(|(key, _)| key == k).map(|(_, v)| v)
 }
 
-fn flag(m: &Map<String, Value>, k: &str) -> Option<bool> {
-    m.get(k).and_then(Value::as_bool)
+fn text(m: &Members, k: &str) -> Option<String> {
+    field(m, k).and_then(Json::as_str).map(str::to_string)
 }
 
-fn number(m: &Map<String, Value>, k: &str) -> Option<u64> {
-    m.get(k).and_then(Value::as_u64)
+fn flag(m: &Members, k: &str) -> Option<bool> {
+    field(m, k).and_then(Json::as_bool)
 }
 
-fn flags(m: &Map<String, Value>, k: &str) -> Vec<bool> {
-    m.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_bool).collect()).unwrap_or_default()
+fn number(m: &Members, k: &str) -> Option<u64> {
+    field(m, k).and_then(Json::as_u64)
 }
 
-fn list<T: FromJson>(v: Option<&Value>) -> Vec<T> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(T::from_json).collect()).unwrap_or_default()
+fn flags(m: &Members, k: &str) -> Vec<bool> {
+    field(m, k).and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_bool).collect()).unwrap_or_default()
+}
+
+fn list<T: FromJson>(v: Option<&Json>) -> Vec<T> {
+    v.and_then(Json::as_array).map(|a| a.iter().filter_map(T::from_json).collect()).unwrap_or_default()
+}
+
+/// A user's fields that `User` does not name, as (name, JSON text), in the server's order.
+pub fn user_extras(raw: &Json) -> Vec<(String, String)> {
+    raw.as_object()
+        .map(|m| m.iter().filter(|(k, _)| !USER_FIELDS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.text())).collect())
+        .unwrap_or_default()
 }
 
 /// Fields `User` names; everything else goes to `extra`.
@@ -52,7 +65,7 @@ const USER_FIELDS: [&str; 29] = [
 ];
 
 impl FromJson for User {
-    fn from_json(v: &Value) -> Option<User> {
+    fn from_json(v: &Json) -> Option<User> {
         let m = v.as_object()?;
         let t = |k| text(m, k);
         let f = |k| flag(m, k);
@@ -86,38 +99,38 @@ impl FromJson for User {
             principal_username: t("principalUsername"),
             alternate_username: t("alternateUsername"),
             primary_unique_identifier: t("primaryUniqueIdentifier"),
-            extra: m.iter().filter(|(k, _)| !USER_FIELDS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            extra: Default::default(),
         })
     }
 }
 
 /// Search v1 answers a bare array.
 impl FromJson for Vec<User> {
-    fn from_json(v: &Value) -> Option<Vec<User>> {
-        v.is_array().then(|| list(Some(v)))
+    fn from_json(v: &Json) -> Option<Vec<User>> {
+        v.as_array().map(|_| list(Some(v)))
     }
 }
 
 impl FromJson for SearchPage {
-    fn from_json(v: &Value) -> Option<SearchPage> {
+    fn from_json(v: &Json) -> Option<SearchPage> {
         let m = v.as_object()?;
         Some(SearchPage {
             total_pages: number(m, "totalPages").unwrap_or(0),
             total_elements: number(m, "totalElements").unwrap_or(0),
-            elements: list(m.get("elements")),
+            elements: list(field(m, "elements")),
         })
     }
 }
 
 impl FromJson for UserStatusResponse {
-    fn from_json(v: &Value) -> Option<UserStatusResponse> {
+    fn from_json(v: &Json) -> Option<UserStatusResponse> {
         let m = v.as_object()?;
         Some(UserStatusResponse { id: text(m, "id").unwrap_or_default(), user_status: UserStatus::parse(&text(m, "userStatus")?) })
     }
 }
 
 impl FromJson for HighRiskEntry {
-    fn from_json(v: &Value) -> Option<HighRiskEntry> {
+    fn from_json(v: &Json) -> Option<HighRiskEntry> {
         let m = v.as_object()?;
         Some(HighRiskEntry {
             email: text(m, "email").unwrap_or_default(),
@@ -128,18 +141,18 @@ impl FromJson for HighRiskEntry {
 }
 
 impl FromJson for HighRiskListV2 {
-    fn from_json(v: &Value) -> Option<HighRiskListV2> {
-        Some(HighRiskListV2 { users: list(v.as_object()?.get("users")) })
+    fn from_json(v: &Json) -> Option<HighRiskListV2> {
+        Some(HighRiskListV2 { users: list(v.get("users")) })
     }
 }
 
 impl FromJson for MultiStatusItem {
-    fn from_json(v: &Value) -> Option<MultiStatusItem> {
+    fn from_json(v: &Json) -> Option<MultiStatusItem> {
         let m = v.as_object()?;
         // The table calls statusCode a string, the example a number: read both.
-        let status_code = match m.get("statusCode")? {
-            Value::Number(n) => u16::try_from(n.as_u64()?).ok()?,
-            Value::String(s) => s.trim().split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?,
+        let status_code = match field(m, "statusCode")? {
+            Json::Num(_) => u16::try_from(field(m, "statusCode")?.as_u64()?).ok()?,
+            Json::Str(s) => s.trim().split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?,
             _ => return None,
         };
         Some(MultiStatusItem {
@@ -151,13 +164,13 @@ impl FromJson for MultiStatusItem {
 }
 
 impl FromJson for MultiStatus {
-    fn from_json(v: &Value) -> Option<MultiStatus> {
-        Some(MultiStatus { users: list(v.as_object()?.get("users")) })
+    fn from_json(v: &Json) -> Option<MultiStatus> {
+        Some(MultiStatus { users: list(v.get("users")) })
     }
 }
 
 impl FromJson for TokenResponse {
-    fn from_json(v: &Value) -> Option<TokenResponse> {
+    fn from_json(v: &Json) -> Option<TokenResponse> {
         let m = v.as_object()?;
         Some(TokenResponse {
             access_token: text(m, "access_token")?,
@@ -169,7 +182,7 @@ impl FromJson for TokenResponse {
 }
 
 impl FromJson for UpdateLocalUserResponse {
-    fn from_json(v: &Value) -> Option<UpdateLocalUserResponse> {
+    fn from_json(v: &Json) -> Option<UpdateLocalUserResponse> {
         let m = v.as_object()?;
         let t = |k| text(m, k);
         let f = |k| flag(m, k);
@@ -197,8 +210,67 @@ impl FromJson for UpdateLocalUserResponse {
             save_succeeded: f("save_succeeded").unwrap_or(false),
             save_failure_reason: t("save_failure_reason"),
             duplicate_username: f("duplicate_username"),
-            validation_errors: m.get("validation_errors").and_then(Value::as_array).cloned().unwrap_or_default(),
+            validation_errors: field(m, "validation_errors")
+                .and_then(Json::as_array)
+                .map(|a| a.iter().map(|e| serde_json::Value::String(e.as_str().map_or_else(|| e.text(), str::to_string))).collect())
+                .unwrap_or_default(),
         })
+    }
+}
+
+/// Request bodies, written as the API names their properties.
+pub trait ToJson {
+    fn to_json(&self) -> Json;
+}
+
+impl ToJson for LookupRequest {
+    fn to_json(&self) -> Json {
+        match self.search_unsynched {
+            Some(b) => json::obj([("email", json::s(&self.email)), ("searchUnsynched", Json::Bool(b))]),
+            None => json::obj([("email", json::s(&self.email))]),
+        }
+    }
+}
+
+impl ToJson for SearchRequest {
+    fn to_json(&self) -> Json {
+        json::obj([("emailLike", json::s(&self.email_like))])
+    }
+}
+
+impl ToJson for UserStatusRequest {
+    fn to_json(&self) -> Json {
+        json::obj([("userStatus", json::s(self.user_status.as_str()))])
+    }
+}
+
+impl ToJson for HighRiskRequest {
+    fn to_json(&self) -> Json {
+        json::obj([("action", json::s(&self.action)), ("users", json::strings(&self.users))])
+    }
+}
+
+impl ToJson for UpdateLocalUserRequest {
+    fn to_json(&self) -> Json {
+        json::obj([
+            ("id", json::s(&self.id)),
+            ("firstName", json::opt(&self.first_name)),
+            ("lastName", json::opt(&self.last_name)),
+            ("userName", json::opt(&self.user_name)),
+            ("email", json::opt(&self.email)),
+            ("defaultSmsPhone", json::opt(&self.default_sms_phone)),
+            ("defaultVoicePhone", json::opt(&self.default_voice_phone)),
+            ("managerEmail", json::opt(&self.manager_email)),
+            ("identitySource", json::opt(&self.identity_source)),
+            ("password", json::opt(&self.password)),
+            ("passwordCreationOption", json::opt(&self.password_creation_option)),
+            ("passwordSendMethod", json::opt(&self.password_send_method)),
+            ("initialPasswordEmail", json::opt(&self.initial_password_email)),
+            ("alternateUsernames", json::strings(&self.alternate_usernames)),
+            ("groupMemberships", json::strings(&self.group_memberships)),
+            ("smsPhoneNumbers", json::strings(&self.sms_phone_numbers)),
+            ("voicePhoneNumbers", json::strings(&self.voice_phone_numbers)),
+        ])
     }
 }
 
@@ -206,12 +278,77 @@ impl FromJson for UpdateLocalUserResponse {
 mod tests {
     use super::*;
     use serde::de::DeserializeOwned;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
-    /// Both readers agree on well-typed input.
-    fn same<T: FromJson + DeserializeOwned + PartialEq + std::fmt::Debug>(v: Value) {
-        let by_serde: T = serde_json::from_value(v.clone()).unwrap();
-        assert_eq!(T::from_json(&v), Some(by_serde));
+    /// Both readers agree on well-typed input (unknown user fields aside: `user_extras`).
+    fn same<T: FromJson + DeserializeOwned + PartialEq + std::fmt::Debug + Clearable>(v: Value) {
+        let mut by_serde: T = serde_json::from_value(v.clone()).unwrap();
+        by_serde.clear_extra();
+        assert_eq!(T::from_json(&Json::parse(&v.to_string()).unwrap()), Some(by_serde));
+    }
+
+    trait Clearable {
+        fn clear_extra(&mut self) {}
+    }
+    impl Clearable for User {
+        fn clear_extra(&mut self) {
+            self.extra.clear();
+        }
+    }
+    impl Clearable for Vec<User> {
+        fn clear_extra(&mut self) {
+            self.iter_mut().for_each(User::clear_extra);
+        }
+    }
+    impl Clearable for SearchPage {
+        fn clear_extra(&mut self) {
+            self.elements.clear_extra();
+        }
+    }
+    impl Clearable for UserStatusResponse {}
+    impl Clearable for HighRiskListV2 {}
+    impl Clearable for MultiStatus {}
+    impl Clearable for TokenResponse {}
+    impl Clearable for UpdateLocalUserResponse {}
+
+    /// Both writers agree: what the console sends is what serde would have sent.
+    fn written_alike<T: ToJson + serde::Serialize>(v: &T) {
+        let mine: Value = serde_json::from_str(&v.to_json().text()).unwrap();
+        let mut theirs = serde_json::to_value(v).unwrap();
+        if let Some(o) = theirs.as_object_mut() {
+            o.retain(|_, x| !x.is_null() || mine.get("password").is_some());
+        }
+        let mut mine = mine;
+        if let Some(o) = mine.as_object_mut() {
+            o.retain(|_, x| !x.is_null());
+        }
+        if let Some(o) = theirs.as_object_mut() {
+            o.retain(|_, x| !x.is_null());
+        }
+        assert_eq!(mine, theirs);
+    }
+
+    #[test]
+    fn requests_are_written_like_serde_would() {
+        written_alike(&LookupRequest { email: "a@b.c".into(), search_unsynched: Some(true) });
+        written_alike(&LookupRequest { email: "a\"b".into(), search_unsynched: None });
+        written_alike(&SearchRequest { email_like: "j.doe".into() });
+        written_alike(&UserStatusRequest { user_status: UserStatus::Disabled });
+        written_alike(&HighRiskRequest::new(crate::wire::HighRiskAction::Add, vec!["a".into(), "b".into()]));
+        written_alike(&UpdateLocalUserRequest {
+            id: "u1".into(),
+            first_name: Some("Joe".into()),
+            user_name: Some("jschmoe".into()),
+            password_creation_option: Some("NONE".into()),
+            group_memberships: vec!["g1".into()],
+            ..UpdateLocalUserRequest::default()
+        });
+    }
+
+    #[test]
+    fn unknown_user_fields_are_listed_in_order() {
+        let raw = Json::parse(r#"{"id":"1","emailAddress":"a@b.c","zeta":1,"alpha":{"x":[true]}}"#).unwrap();
+        assert_eq!(user_extras(&raw), vec![("zeta".to_string(), "1".to_string()), ("alpha".to_string(), r#"{"x":[true]}"#.to_string())]);
     }
 
     fn full_user() -> Value {
@@ -263,6 +400,7 @@ mod tests {
         assert_eq!(u.first_name, None);
         assert_eq!(u.is_token_locked, None);
         assert!(parse::<User>("[1,2]").is_none());
+        assert!(parse::<Vec<User>>("{}").is_none());
         assert!(parse::<User>("<html>").is_none());
         assert!(parse::<TokenResponse>(r#"{"token_type":"Bearer"}"#).is_none());
     }

@@ -2,6 +2,7 @@
 //! what happened, and what to do next.
 
 use crate::access::Operation;
+use crate::json::Json;
 use std::fmt;
 
 /// What the gateway's 403 meant.
@@ -129,13 +130,13 @@ pub fn server_words(body: &str) -> String {
     if body.is_empty() || body.starts_with('<') {
         return String::new();
     }
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(v) => ["description", "message", "error_description", "error"]
+    match Json::parse(body) {
+        Some(v) => ["description", "message", "error_description", "error"]
             .iter()
-            .find_map(|k| v.get(k).and_then(|s| s.as_str()))
+            .find_map(|k| v.get(k).and_then(Json::as_str))
             .unwrap_or_default()
             .to_string(),
-        Err(_) => body.chars().take(200).collect(),
+        None => body.chars().take(200).collect(),
     }
 }
 

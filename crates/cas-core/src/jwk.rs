@@ -1,8 +1,8 @@
 //! OAuth client private keys as JWKs: what WebCrypto needs to know before importing one, and
 //! words for every way a pasted JWK can be wrong.
 
+use crate::json::Json;
 use crate::jwt::Alg;
-use serde_json::Value;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,22 +38,22 @@ pub struct JwkInfo {
 }
 
 /// Accepts one private JWK, or a JWK set with exactly one key.
-pub fn inspect(text: &str) -> Result<(Value, JwkInfo), JwkError> {
-    let value: Value = serde_json::from_str(text.trim()).map_err(|_| JwkError::NotJson)?;
-    let key = match value.get("keys").and_then(Value::as_array) {
-        Some(keys) if keys.len() == 1 => keys[0].clone(),
+pub fn inspect(text: &str) -> Result<(Json, JwkInfo), JwkError> {
+    let value = Json::parse(text.trim()).ok_or(JwkError::NotJson)?;
+    let key = match value.get("keys").and_then(Json::as_array) {
+        Some([only]) => only.clone(),
         Some(_) => return Err(JwkError::NotAnObject),
         None => value,
     };
-    let obj = key.as_object().ok_or(JwkError::NotAnObject)?;
-    let member = |m: &'static str| obj.get(m).and_then(Value::as_str).ok_or(JwkError::MissingMember(m));
+    key.as_object().ok_or(JwkError::NotAnObject)?;
+    let member = |m: &'static str| key.get(m).and_then(Json::as_str).ok_or(JwkError::MissingMember(m));
     let kty = member("kty")?;
     let alg = match kty {
         "RSA" => {
             for m in ["n", "e"] {
                 member(m)?;
             }
-            if obj.get("d").is_none() {
+            if key.get("d").is_none() {
                 return Err(JwkError::PublicOnly);
             }
             for m in ["p", "q", "dp", "dq", "qi"] {
@@ -68,14 +68,14 @@ pub fn inspect(text: &str) -> Result<(Value, JwkInfo), JwkError> {
             }
             member("x")?;
             member("y")?;
-            if obj.get("d").is_none() {
+            if key.get("d").is_none() {
                 return Err(JwkError::PublicOnly);
             }
             Alg::ES256
         }
         other => return Err(JwkError::UnknownKeyType(other.to_string())),
     };
-    let kid = obj.get("kid").and_then(Value::as_str).map(str::to_string);
+    let kid = key.get("kid").and_then(Json::as_str).map(str::to_string);
     Ok((key, JwkInfo { alg, kid }))
 }
 

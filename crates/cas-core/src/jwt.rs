@@ -3,7 +3,8 @@
 //! signing input and reads claims. Times are seconds since the epoch, passed in by the caller.
 
 use crate::b64;
-use serde_json::{json, Map, Value};
+use crate::json::{self, Json};
+use serde_json::Value;
 
 /// RSA's ceiling for a legacy JWT's lifetime.
 pub const LEGACY_MAX_LIFETIME_SECS: u64 = 60 * 60;
@@ -30,12 +31,8 @@ impl Alg {
 }
 
 /// `header.payload`, base64url: what gets signed.
-pub fn signing_input(header: &Value, claims: &Value) -> String {
-    format!(
-        "{}.{}",
-        b64::encode_url(header.to_string().as_bytes()),
-        b64::encode_url(claims.to_string().as_bytes())
-    )
+pub fn signing_input(header: &Json, claims: &Json) -> String {
+    format!("{}.{}", b64::encode_url(header.text().as_bytes()), b64::encode_url(claims.text().as_bytes()))
 }
 
 /// Appends the signature to a signing input.
@@ -45,36 +42,34 @@ pub fn assemble(signing_input: &str, signature: &[u8]) -> String {
 
 /// The JWT a legacy key signs: `sub` = accessID, `aud` = the tenant's admin REST base URL.
 pub fn legacy_signing_input(access_id: &str, audience: &str, now: u64) -> String {
-    let header = json!({"typ": "JWT", "alg": "RS256"});
-    let claims = json!({
-        "sub": access_id,
-        "aud": audience,
-        "iat": now,
-        "exp": now + LEGACY_LIFETIME_SECS,
-    });
+    let header = json::obj([("typ", json::s("JWT")), ("alg", json::s("RS256"))]);
+    let claims = json::obj([
+        ("sub", json::s(access_id)),
+        ("aud", json::s(audience)),
+        ("iat", json::num(now)),
+        ("exp", json::num(now + LEGACY_LIFETIME_SECS)),
+    ]);
     signing_input(&header, &claims)
 }
 
 /// The private_key_jwt assertion for `POST {issuer}/token`.
 pub fn assertion_signing_input(client_id: &str, token_url: &str, kid: Option<&str>, alg: Alg, jti: &str, now: u64) -> String {
-    let mut header = Map::new();
-    header.insert("typ".into(), "JWT".into());
-    header.insert("alg".into(), alg.as_str().into());
+    let mut header = vec![("typ".to_string(), json::s("JWT")), ("alg".to_string(), json::s(alg.as_str()))];
     if let Some(kid) = kid {
-        header.insert("kid".into(), kid.into());
+        header.push(("kid".to_string(), json::s(kid)));
     }
-    let claims = json!({
-        "iss": client_id,
-        "sub": client_id,
-        "aud": token_url,
-        "iat": now,
-        "exp": now + ASSERTION_LIFETIME_SECS,
-        "jti": jti,
-    });
-    signing_input(&Value::Object(header), &claims)
+    let claims = json::obj([
+        ("iss", json::s(client_id)),
+        ("sub", json::s(client_id)),
+        ("aud", json::s(token_url)),
+        ("iat", json::num(now)),
+        ("exp", json::num(now + ASSERTION_LIFETIME_SECS)),
+        ("jti", json::s(jti)),
+    ]);
+    signing_input(&Json::Obj(header), &claims)
 }
 
-/// The two JSON parts of a compact JWT, undecoded signature aside.
+/// The two JSON parts of a compact JWT, for a verifier (the sandbox).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decoded {
     pub header: Value,
@@ -123,28 +118,25 @@ pub struct TokenFacts {
 
 /// Reads a pasted bearer token. Opaque tokens are fine: everything is then unknown.
 pub fn token_facts(token: &str) -> TokenFacts {
-    match decode(token) {
-        Ok(d) => {
-            let c = &d.claims;
-            let text = |k: &str| c.get(k).and_then(Value::as_str).map(str::to_string);
-            let audience = match c.get("aud") {
-                Some(Value::Array(a)) => a.first().and_then(Value::as_str).map(str::to_string),
-                _ => text("aud"),
-            };
-            let scopes = match c.get("scope").or_else(|| c.get("scp")) {
-                Some(Value::String(s)) => Some(s.split_whitespace().map(str::to_string).collect()),
-                Some(Value::Array(a)) => Some(a.iter().filter_map(Value::as_str).map(str::to_string).collect()),
-                _ => None,
-            };
-            TokenFacts {
-                expires_at: numeric_claim(c, "exp").filter(|e| *e > 0.0).map(|e| e as u64),
-                subject: text("sub"),
-                audience,
-                scopes,
-            }
-        }
-        Err(_) => TokenFacts { expires_at: None, subject: None, audience: None, scopes: None },
-    }
+    let unknown = TokenFacts { expires_at: None, subject: None, audience: None, scopes: None };
+    let mut parts = token.trim().split('.');
+    let (Some(_), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return unknown;
+    };
+    let Some(c) = b64::decode(payload).and_then(|b| String::from_utf8(b).ok()).and_then(|t| Json::parse(&t)) else {
+        return unknown;
+    };
+    let text = |k: &str| c.get(k).and_then(Json::as_str).map(str::to_string);
+    let audience = match c.get("aud") {
+        Some(Json::Arr(a)) => a.first().and_then(Json::as_str).map(str::to_string),
+        _ => text("aud"),
+    };
+    let scopes = match c.get("scope").or_else(|| c.get("scp")) {
+        Some(Json::Str(s)) => Some(s.split_whitespace().map(str::to_string).collect()),
+        Some(Json::Arr(a)) => Some(a.iter().filter_map(Json::as_str).map(str::to_string).collect()),
+        _ => None,
+    };
+    TokenFacts { expires_at: c.get("exp").and_then(Json::as_u64).filter(|e| *e > 0), subject: text("sub"), audience, scopes }
 }
 
 /// "59 min", "45 s", "expired": how long a credential has left, for the header.
@@ -175,7 +167,7 @@ mod tests {
     fn legacy_claims_follow_the_notes() {
         let input = legacy_signing_input("abc", "https://t.access.securid.com/AdminInterface/restapi", 1_000);
         let d = decode(&format!("{input}.AAAA")).unwrap();
-        assert_eq!(d.header, json!({"typ": "JWT", "alg": "RS256"}));
+        assert_eq!(d.header, serde_json::json!({"typ": "JWT", "alg": "RS256"}));
         assert_eq!(d.claims["sub"], "abc");
         assert_eq!(d.claims["aud"], "https://t.access.securid.com/AdminInterface/restapi");
         assert_eq!(d.claims["iat"], 1_000);
@@ -198,7 +190,8 @@ mod tests {
 
     #[test]
     fn pasted_tokens_are_read_without_trust() {
-        let input = signing_input(&json!({"alg": "RS256"}), &json!({"exp": 1700.5, "scope": "rsa.user.read rsa.user.manage", "aud": ["x"]}));
+        let claims = Json::parse(r#"{"exp": 1700.5, "scope": "rsa.user.read rsa.user.manage", "aud": ["x"]}"#).unwrap();
+        let input = signing_input(&json::obj([("alg", json::s("RS256"))]), &claims);
         let facts = token_facts(&format!("{input}.sig"));
         assert_eq!(facts.expires_at, Some(1700));
         assert_eq!(facts.audience.as_deref(), Some("x"));

@@ -2,6 +2,7 @@
 //! DER that WebCrypto imports. Every way a file can be wrong has its own error and wording.
 
 use crate::b64;
+use crate::json::Json;
 use std::fmt;
 
 /// DER of the rsaEncryption OID 1.2.840.113549.1.1.1.
@@ -97,32 +98,26 @@ pub fn host_of(url: &str) -> Option<String> {
 }
 
 pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
-    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|_| KeyFileError::NotJson)?;
-    let obj = value.as_object().ok_or(KeyFileError::NotJson)?;
-    for (field, name) in [
-        ("customerName", "customerName"),
-        ("accessID", "accessID"),
-        ("accessKey", "accessKey"),
-        ("adminRestApiUrl", "adminRestApiUrl"),
-    ] {
-        match obj.get(field) {
-            None | Some(serde_json::Value::Null) => return Err(KeyFileError::MissingField(name)),
-            Some(serde_json::Value::String(s)) if s.trim().is_empty() => return Err(KeyFileError::EmptyField(name)),
-            Some(serde_json::Value::String(_)) => {}
-            Some(_) => return Err(KeyFileError::MissingField(name)),
+    let value = Json::parse(text.trim_start_matches('\u{feff}')).ok_or(KeyFileError::NotJson)?;
+    value.as_object().ok_or(KeyFileError::NotJson)?;
+    let mut fields = [""; 4];
+    for (slot, name) in fields.iter_mut().zip(["customerName", "accessID", "accessKey", "adminRestApiUrl"]) {
+        match value.get(name) {
+            Some(Json::Str(s)) if s.trim().is_empty() => return Err(KeyFileError::EmptyField(name)),
+            Some(Json::Str(s)) => *slot = s,
+            _ => return Err(KeyFileError::MissingField(name)),
         }
     }
-    let field = |k: &str| obj.get(k).and_then(|v| v.as_str()).unwrap_or_default().trim().to_string();
-    let admin_rest_api_url = field("adminRestApiUrl");
-    if host_of(&admin_rest_api_url).is_none() {
+    let [customer_name, access_id, access_key, admin_rest_api_url] = fields;
+    if host_of(admin_rest_api_url).is_none() {
         return Err(KeyFileError::BadUrl);
     }
-    let pkcs8_der = rsa_private_key_to_pkcs8(obj.get("accessKey").and_then(|v| v.as_str()).unwrap_or_default())?;
+    let pkcs8_der = rsa_private_key_to_pkcs8(access_key)?;
     Ok(KeyFile {
-        customer_name: field("customerName"),
-        access_id: field("accessID"),
-        description: field("description"),
-        admin_rest_api_url,
+        customer_name: customer_name.trim().to_string(),
+        access_id: access_id.trim().to_string(),
+        description: value.get("description").and_then(Json::as_str).unwrap_or_default().to_string(),
+        admin_rest_api_url: admin_rest_api_url.trim().to_string(),
         pkcs8_der,
     })
 }

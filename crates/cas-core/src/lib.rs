@@ -12,6 +12,7 @@ pub mod decode;
 pub mod error;
 pub mod jwk;
 pub mod localuser;
+pub mod json;
 pub mod jwt;
 pub mod keyfile;
 pub mod route;

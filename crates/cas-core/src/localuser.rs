@@ -7,8 +7,9 @@
 //! phone lists or manager email: the form takes them from the lookup answer when present and
 //! otherwise says they are not known, so an edit never blanks a field silently.
 
+use crate::json::Json;
 use crate::wire::{UpdateLocalUserRequest, UpdateLocalUserResponse, User};
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 pub const LOCAL_SOURCE: &str = "Local Identity Source";
 
@@ -108,8 +109,8 @@ pub struct LocalUserForm {
     pub unknown: Vec<Field>,
 }
 
-fn list_text(v: &Value) -> Option<String> {
-    let items: Vec<&str> = v.as_array()?.iter().filter_map(Value::as_str).collect();
+fn list_text(v: &Json) -> Option<String> {
+    let items: Vec<&str> = v.as_array()?.iter().filter_map(Json::as_str).collect();
     Some(items.join("\n"))
 }
 
@@ -128,14 +129,14 @@ impl LocalUserForm {
         user.identity_source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(LOCAL_SOURCE))
     }
 
-    pub fn from_user(user: &User) -> LocalUserForm {
-        let extra = &user.extra;
+    /// `raw` is the lookup answer as it came: it may carry what `User` does not name.
+    pub fn from_user(user: &User, raw: &Json) -> LocalUserForm {
         let mut unknown = Vec::new();
         let mut from_extra = |field: Field, fallback: Option<String>| -> String {
-            match extra.get(field.key()) {
+            match raw.get(field.key()) {
                 Some(v) if field.is_list() => list_text(v).unwrap_or_default(),
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Null) => String::new(),
+                Some(Json::Str(s)) => s.clone(),
+                Some(Json::Null) => String::new(),
                 _ => match fallback {
                     Some(f) => f,
                     None => {
@@ -362,19 +363,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn local_user() -> User {
-        serde_json::from_value(json!({
+    fn local_user() -> (User, Json) {
+        let v = json!({
             "id": "u1", "emailAddress": "local.user@example.com", "firstName": "Local", "lastName": "User",
             "identitySource": "Local Identity Source", "principalUsername": "local.user", "smsNumber": "+1 555 010 0001",
             "groupMemberships": ["helpdesk"], "smsPhoneNumbers": ["+1 555 010 0001"], "managerEmail": null,
             "somethingElse": 1
-        }))
-        .unwrap()
+        });
+        (serde_json::from_value(v.clone()).unwrap(), Json::parse(&v.to_string()).unwrap())
+    }
+
+    fn form() -> LocalUserForm {
+        let (u, raw) = local_user();
+        LocalUserForm::from_user(&u, &raw)
     }
 
     #[test]
     fn form_starts_from_the_server_and_names_what_it_was_not_told() {
-        let form = LocalUserForm::from_user(&local_user());
+        let form = form();
         assert_eq!(form.get(Field::UserName), "local.user");
         assert_eq!(form.get(Field::GroupMemberships), "helpdesk");
         assert_eq!(form.get(Field::ManagerEmail), "");
@@ -385,12 +391,12 @@ mod tests {
         assert_eq!(req.identity_source.as_deref(), Some("Local Identity Source"));
         assert_eq!(req.password, None);
         assert_eq!(req.password_creation_option.as_deref(), Some("NONE"));
-        assert!(LocalUserForm::editable(&local_user()));
+        assert!(LocalUserForm::editable(&local_user().0));
     }
 
     #[test]
     fn an_untouched_field_survives_an_edit() {
-        let original = LocalUserForm::from_user(&local_user());
+        let original = form();
         let mut form = original.clone();
         form.set(Field::FirstName, "Lola".into());
         assert_eq!(form.changes(&original), vec![(Field::FirstName, "Local".into(), "Lola".into())]);
@@ -402,7 +408,7 @@ mod tests {
 
     #[test]
     fn checks_before_sending() {
-        let mut form = LocalUserForm::from_user(&local_user());
+        let mut form = form();
         assert_eq!(form.validate(), vec![]);
         form.set(Field::Email, "not-an-email".into());
         form.set(Field::FirstName, " ".into());
@@ -417,7 +423,7 @@ mod tests {
 
     #[test]
     fn a_password_is_sent_only_when_entered_by_the_admin_and_never_shown() {
-        let original = LocalUserForm::from_user(&local_user());
+        let original = form();
         let mut form = original.clone();
         form.set(Field::Password, "s3cret-pass".into());
         assert_eq!(form.to_request().password, None, "NONE sends no password");
@@ -431,7 +437,7 @@ mod tests {
 
     #[test]
     fn server_flags_land_on_their_fields() {
-        let mut form = LocalUserForm::from_user(&local_user());
+        let mut form = form();
         form.set(Field::GroupMemberships, "helpdesk\nnope".into());
         let resp = UpdateLocalUserResponse {
             duplicate_username: Some(true),
