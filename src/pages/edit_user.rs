@@ -139,23 +139,18 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
         let unknown = form.with_untracked(|f| f.unknown.contains(&field));
         let value = move || form.with(|f| f.get(field).to_string());
         let set = move |ev: leptos::ev::Event| form.update(|f| f.set(field, event_target_value(&ev)));
-        let control = if field.is_list() {
-            view! { <textarea id=id.clone() rows="3" aria-describedby=err_id.clone() aria-invalid=move || field_error(field).is_some().to_string()
-                prop:value=value on:input=set></textarea> }.into_any()
-        } else {
-            let kind = match field {
-                Field::Password => "password",
-                Field::Email | Field::ManagerEmail | Field::InitialPasswordEmail => "email",
-                Field::DefaultSmsPhone | Field::DefaultVoicePhone => "tel",
-                _ => "text",
-            };
-            view! { <input id=id.clone() type=kind autocomplete=if field == Field::Password { "new-password" } else { "off" }
-                aria-describedby=err_id.clone() aria-invalid=move || field_error(field).is_some().to_string()
-                prop:value=value on:input=set/> }.into_any()
+        let kind = match field {
+            Field::Password => "password",
+            Field::Email | Field::ManagerEmail | Field::InitialPasswordEmail => "email",
+            Field::DefaultSmsPhone | Field::DefaultVoicePhone => "tel",
+            _ => "text",
         };
+        let control = view! { <input id=id.clone() type=kind autocomplete=if field == Field::Password { "new-password" } else { "off" }
+            aria-describedby=err_id.clone() aria-invalid=move || field_error(field).is_some().to_string()
+            prop:value=value on:input=set/> };
         view! {
             <div class="field" data-field=field.key()>
-                <label for=id>{field.label()}{field.is_list().then_some(" (one per line)")}</label>
+                <label for=id>{field.label()}{field.is_list().then_some(" (comma-separated)")}</label>
                 {control}
                 {unknown.then(|| view! { <p class="hint">"The server does not say the current value; what you enter here replaces it."</p> })}
                 <p class="field-error" id=err_id>{move || field_error(field)}</p>
@@ -210,8 +205,7 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
                     {if changes.is_empty() {
                         view! { <p class="empty">"Nothing has changed."</p> }.into_any()
                     } else {
-                        view! { <table class="log"><thead><tr><th scope="col">"Field"</th><th scope="col">"Now"</th><th scope="col">"After saving"</th></tr></thead>
-                            <tbody>{changes.into_iter().map(|(f, old, new)| view! { <tr><td>{f.label()}</td><td>{old}</td><td>{new}</td></tr> }).collect_view()}</tbody></table>
+                        view! { <ul class="changes">{changes.into_iter().map(|(f, old, new)| view! { <li>{format!("{}: {} \u{2192} {}", f.label(), if old.is_empty() { "(empty)" } else { &old }, new)}</li> }).collect_view()}</ul>
                             <div class="actions">
                                 <button type="button" class="primary" data-test="save" disabled=move || busy.get() on:click=save>"Save"</button>
                                 <button type="button" on:click=move |_| reviewing.set(false)>"Keep editing"</button>

@@ -93,7 +93,7 @@ impl Field {
         }
     }
 
-    /// Lists are edited one item per line.
+    /// Lists are edited as comma-separated text.
     pub fn is_list(self) -> bool {
         matches!(self, Field::AlternateUsernames | Field::GroupMemberships | Field::SmsPhoneNumbers | Field::VoicePhoneNumbers)
     }
@@ -111,7 +111,7 @@ pub struct LocalUserForm {
 
 fn list_text(v: &Json) -> Option<String> {
     let items: Vec<&str> = v.as_array()?.iter().filter_map(Json::as_str).collect();
-    Some(items.join("\n"))
+    Some(items.join(", "))
 }
 
 /// Splits a list field's text: one item per line or comma-separated, blanks dropped.
