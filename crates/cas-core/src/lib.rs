@@ -7,6 +7,7 @@
 pub mod access;
 pub mod actionlog;
 pub mod b64;
+pub mod bulk;
 pub mod csv;
 pub mod decode;
 pub mod error;
