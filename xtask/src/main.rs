@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("dist") => dist().map(|_| ()),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask <setup|demo|test|dist|bench>\n  demo [--tenant https://<tenant>.access.securid.com] [--auth https://<tenant>.auth.securid.com] [--users N]\n  test [--native | --browser [test-file-names…]]".into()),
+        _ => Err("usage: cargo xtask <setup|demo|test|dist|bench>\n  demo [--tenant https://<tenant>.access.securid.com] [--auth https://<tenant>.auth.securid.com] [--users N]\n  test [--native | --browser [test-file-names…] | --deploy]".into()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -135,6 +135,10 @@ fn test(args: &[String]) -> Result {
     let r = root();
     // `--browser` or `--native` runs one half, for quicker turns while developing.
     let only = |what: &str| args.iter().any(|a| a == what);
+    // `--deploy`: only deploy/'s nginx and Caddy tests (xtask/src/deploy.rs).
+    if only("--deploy") {
+        return deploy::only(&env);
+    }
     if !only("--browser") {
         println!("== native tests (cas-core, cas-sandbox, xtask)");
         run(cmd("cargo").args(["test", "-p", "cas-core", "-p", "cas-sandbox", "-p", "xtask"]).current_dir(&r))?;
@@ -143,9 +147,6 @@ fn test(args: &[String]) -> Result {
     }
     if only("--native") {
         return Ok(());
-    }
-    if only("--deploy") {
-        return deploy::only(&env);
     }
     // Any other words name test files to run alone: `cargo xtask test --browser edit search`.
     let files: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).map(|a| format!("{a}.test.mjs")).collect();
