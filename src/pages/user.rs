@@ -49,6 +49,8 @@ pub fn UserPage(email: String) -> impl IntoView {
     let session = use_session();
     let loaded = RwSignal::new(Loaded::Loading);
     let reload = RwSignal::new(0u32);
+    // Set by "Search the identity source": the next lookup asks for users not yet synchronized.
+    let unsynched = RwSignal::new(false);
     let email = StoredValue::new(email);
     let alive = crate::ui::alive();
     // Lives here, not in the details, so showing the server's new status keeps the message
@@ -62,10 +64,11 @@ pub fn UserPage(email: String) -> impl IntoView {
     Effect::new(move |_| {
         let e = email.get_value();
         reload.track();
+        let deep = unsynched.get_untracked();
         let Some(s) = session.get_untracked() else { return };
         let alive = alive.clone();
         spawn_local(async move {
-            let outcome = api::lookup(&s, &e, false, None).await;
+            let outcome = api::lookup(&s, &e, deep, None).await;
             // The operator may have moved on to another page meanwhile.
             if !alive.get() {
                 return;
@@ -85,7 +88,10 @@ pub fn UserPage(email: String) -> impl IntoView {
                 Loaded::Failed(m) => view! {
                     <h1 id="user-title">{email.get_value()}</h1>
                     <Note message=m/>
-                    <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Try again"</button>
+                    <div class="actions">
+                        <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Try again"</button>
+                        <button type="button" data-test="search-unsynched" on:click=move |_| { unsynched.set(true); reload.update(|n| *n += 1) }>"Search the identity source"</button>
+                    </div>
                 }.into_any(),
                 Loaded::Found(u, raw) => view! { <UserDetails user=*u raw=raw loaded=loaded reload=reload change=change/> }.into_any(),
             }}

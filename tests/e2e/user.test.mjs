@@ -74,4 +74,12 @@ describe('user details', () => {
     const text = await textMatching(page.getByRole('alert'), /Not found \(404\)/);
     assert.match(text, /Check the email address/);
   });
+
+  it('finds a user not yet synchronized by searching the identity source', async () => {
+    await page.goto(`${process.env.CONSOLE_URL}/users/${encodeURIComponent('unsynched.user@example.com')}`);
+    await connectKeyFile(page, 'superadmin.key');
+    await textMatching(page.getByRole('alert'), /Not found \(404\)/);
+    await page.locator('[data-test=search-unsynched]').click();
+    await textMatching(page.locator('[data-test=email]'), /^unsynched\.user@example\.com$/);
+  });
 });
