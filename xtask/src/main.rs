@@ -201,9 +201,10 @@ fn dist() -> Result<u64> {
     setup::setup()?;
     let r = root();
     run(cmd("trunk").args(["build", "--release", "--offline"]).current_dir(&r))?;
-    let gzip = size::report(&r.join("dist"))?;
+    // The CSP check runs over budget too: they fail for different reasons.
+    let gzip = size::report(&r.join("dist"));
     deploy::check_dist(&r.join("dist"))?;
-    Ok(gzip)
+    gzip
 }
 
 fn bench() -> Result {
