@@ -578,6 +578,17 @@ mod tests {
     }
 
     #[test]
+    fn a_dist_with_an_inline_script_fails_and_says_what_it_would_take() {
+        let dist = std::env::temp_dir().join(format!("xtask-csp-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        write(&dist.join("index.html"), &page("<script>alert('Hello, world.');</script>")).unwrap();
+        let err = policy_of(&dist).unwrap_err();
+        let _ = std::fs::remove_dir_all(&dist);
+        assert!(err.contains("inline <script>"), "{err}");
+        assert!(err.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='"), "{err}");
+    }
+
+    #[test]
     fn no_meta_policy_is_an_error() {
         assert!(csp_for("<html><head><meta charset=utf-8></head></html>").is_err());
     }
