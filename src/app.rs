@@ -4,6 +4,7 @@
 
 use crate::api::Activity;
 use crate::pages::{connect::Connect, edit_user::EditUserPage, log::LogPage, search::{LastSearch, SearchPage}, user::UserPage};
+use crate::pages::{bulk::{self, Bulk}, high_risk};
 use crate::router::{provide_router, use_page, Link};
 use crate::session::{now_secs, use_session, SessionCtx};
 use crate::ui::ActionLog;
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
     provide_context(LastSearch::new());
     provide_context(crate::ui::Flash(RwSignal::new(None)));
     provide_router();
+    provide_context(Bulk::new());
     let connected = Memo::new(move |_| session.0.with(|s| s.is_some()));
     let page = use_page();
 
@@ -38,6 +40,8 @@ pub fn App() -> impl IntoView {
                     Page::User(email) => view! { <UserPage email=email/> }.into_any(),
                     Page::EditUser(email) => view! { <EditUserPage email=email/> }.into_any(),
                     Page::Log => view! { <LogPage/> }.into_any(),
+                    Page::HighRiskList => high_risk::page(),
+                    Page::BulkHighRisk => bulk::page(),
                     _ => view! { <p class="empty">"There is no page at this address. " <Link to=Page::Search>"Search users"</Link></p> }.into_any(),
                 }
             }}
@@ -85,6 +89,7 @@ fn Header() -> impl IntoView {
             <div class="brand"><Link to=Page::Search>"CAS user console"</Link></div>
             <nav aria-label="Main">
                 <Link to=Page::Search>"Search"</Link>
+                <Link to=Page::HighRiskList>"High-risk list"</Link>
                 <Link to=Page::Log>{move || format!("Action log ({})", log.0.with(Vec::len))}</Link>
             </nav>
             <div class="session">{status}</div>
