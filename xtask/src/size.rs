@@ -31,6 +31,12 @@ pub fn report(dist: &Path) -> Result<u64> {
     for (name, raw, gz) in &rows {
         println!("{name:<48} {raw:>12} {gz:>12}");
     }
+    // A half-written build (two builds sharing a folder) can leave an empty wasm that would
+    // pass any budget: a first load needs exactly one non-empty wasm and its glue.
+    let wasm: Vec<_> = rows.iter().filter(|r| r.0.ends_with(".wasm")).collect();
+    if wasm.len() != 1 || wasm[0].1 < 1024 || !rows.iter().any(|r| r.0.ends_with(".js") && r.1 > 0) {
+        return Err(format!("{} does not hold one complete build (wasm files: {:?}); rebuild with cargo xtask dist", dist.display(), wasm));
+    }
     let raw: u64 = rows.iter().map(|r| r.1).sum();
     let gz: u64 = rows.iter().map(|r| r.2).sum();
     println!("{:<48} {raw:>12} {gz:>12}", "total");
