@@ -5,20 +5,17 @@
 //! feeds it the clock and the answers. `Bulk` is provided by the app for the whole session, so
 //! a job goes on while the operator looks at other pages.
 //!
-//! Size matters (200 KiB first load): all state is one plain struct in one `StoredValue`; the
-//! parts that change with every keystroke or answer (preview, progress, outcome rows) are drawn
-//! by `redraw` with plain DOM calls (see `high_risk`), and Leptos keeps the structure, the
-//! events and the buttons, which change with the job's phase only (so a click always lands).
+//! Drawn the plain way, like the high-risk list (see `high_risk`): a constant skeleton (the
+//! form, or the job), events delegated to the page's root, and `redraw` for what changes.
+//! The job's buttons are redrawn only when its phase changes, so a click always lands.
 
 use crate::api;
-use crate::pages::high_risk::{attrs, draw_rows, el, virtual_list, Cell};
-use crate::router::Link;
+use crate::pages::high_risk::{attrs, closest, draw_rows, el, follow_link, note, part, vlist_markup, Cell};
 use crate::session::{use_session, SessionCtx};
-use crate::ui::{download, use_log, ActionLog, Confirm};
+use crate::ui::{download, use_log, ActionLog};
 use cas_core::access::Operation;
 use cas_core::bulk::{self, Category, Counts, Job, Outcome, Pause, Policy, State, CATEGORIES};
 use cas_core::error::UserMessage;
-use cas_core::route::Page;
 use cas_core::wire::HighRiskAction;
 use leptos::html;
 use leptos::prelude::*;
@@ -26,11 +23,27 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Element;
+use web_sys::{Element, HtmlElement};
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
+
+const HEAD: &str = r#"<p class="crumbs"><a href="/high-risk">← High-risk list</a></p><h1 id="bulk-title">Add or remove many high-risk users</h1>"#;
+
+const FORM: &str = concat!(
+    r#"<fieldset><legend>Change</legend>"#,
+    r#"<label class="check"><input type="radio" name="bulk-action" id="bulk-add">Add them to the high-risk list</label>"#,
+    r#"<label class="check"><input type="radio" name="bulk-action" id="bulk-remove">Remove them from the high-risk list</label></fieldset>"#,
+    r#"<label for="bulk-input">Identifiers: emails, primary usernames or alternate usernames</label>"#,
+    r#"<p class="hint">One per line, or separated by commas, semicolons or spaces. Repeats (ignoring case) are sent once.</p>"#,
+    r#"<textarea id="bulk-input" rows="10" spellcheck="false"></textarea>"#,
+    r#"<label for="bulk-file">… or load a CSV or text file</label>"#,
+    r#"<input id="bulk-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/plain">"#,
+    r#"<div id="bulk-chooser"></div><div id="bulk-preview"></div>"#,
+);
+
+const JOB: &str = r#"<div id="bulk-status"></div><div id="bulk-actions" class="actions"></div><div id="bulk-filters" class="filters" role="group" aria-label="Show outcomes"></div>"#;
 
 /// Everything the page holds, in memory only.
 #[derive(Default)]
@@ -43,22 +56,19 @@ struct Data {
     column: usize,
     header: bool,
     file_error: Option<UserMessage>,
+    /// The start button was pressed once: the preview asks to confirm.
+    confirming: bool,
     /// Outcome filter (None: all) and the rows it lets through.
     filter: Option<Category>,
     shown: Vec<u32>,
+    /// What the page shows: 0 the form, else the job's phase (1 running, 2 paused,
+    /// 3 cancelling, 4 finished) as last drawn.
+    drawn: u32,
     /// When the pending wake-up timer fires (0: none).
     armed: u64,
 }
 
 impl Data {
-    fn action(&self) -> HighRiskAction {
-        if self.remove {
-            HighRiskAction::Remove
-        } else {
-            HighRiskAction::Add
-        }
-    }
-
     /// The identifiers the form holds now, one entry each.
     fn entries(&self) -> Vec<String> {
         match &self.table {
@@ -67,7 +77,6 @@ impl Data {
         }
     }
 
-    /// 0 no job, 1 running, 2 paused, 3 cancelling, 4 finished.
     fn phase(&self) -> u32 {
         match self.job.as_ref().map(Job::state) {
             None => 0,
@@ -79,17 +88,12 @@ impl Data {
     }
 }
 
-/// The bulk page's state and job, shared by the whole session; the `NodeRef`s are where
-/// `redraw` draws while those parts are in the page.
+/// The bulk page's state and job, shared by the whole session.
 #[derive(Clone, Copy)]
 pub struct Bulk {
     data: StoredValue<Data>,
-    phase: RwSignal<u32>,
-    preview: NodeRef<html::Div>,
-    chooser: NodeRef<html::Div>,
-    status: NodeRef<html::Div>,
-    filters: NodeRef<html::Div>,
-    list: NodeRef<html::Div>,
+    /// The page's root while it is shown.
+    root: NodeRef<html::Div>,
     session: SessionCtx,
     log: ActionLog,
 }
@@ -97,22 +101,13 @@ pub struct Bulk {
 impl Bulk {
     /// Call once, in the app, after the session and the action log are provided.
     pub fn new() -> Bulk {
-        let bulk = Bulk {
-            data: StoredValue::new(Data::default()),
-            phase: RwSignal::new(0),
-            preview: NodeRef::new(),
-            chooser: NodeRef::new(),
-            status: NodeRef::new(),
-            filters: NodeRef::new(),
-            list: NodeRef::new(),
-            session: use_session(),
-            log: use_log(),
-        };
-        // Draws what came into the page; and a fresh credential (a pasted token replaced, or
-        // connected again) lets a job that was waiting for one go on by itself.
+        let bulk = Bulk { data: StoredValue::new(Data::default()), root: NodeRef::new(), session: use_session(), log: use_log() };
+        // Draws the page when it comes in; and a fresh credential (a pasted token replaced,
+        // or connected again) lets a job that was waiting for one go on by itself.
         Effect::new(move |_| {
-            let _ = (bulk.preview.get(), bulk.chooser.get(), bulk.status.get(), bulk.list.get());
-            draw_chooser(bulk);
+            if bulk.root.get().is_some() {
+                bulk.data.update_value(|d| d.drawn = u32::MAX);
+            }
             if let Some(s) = bulk.session.get() {
                 s.changed.track();
                 if !s.is_expired() && s.allows(Operation::ChangeHighRisk).is_ok() {
@@ -123,19 +118,13 @@ impl Bulk {
                     });
                 }
             }
+            bulk.changed();
             bulk.pump();
         });
         bulk
     }
 
-    /// Changes the form or the job, then redraws.
-    fn change<R: Default>(self, f: impl FnOnce(&mut Data) -> R) -> R {
-        let r = self.data.try_update_value(f).unwrap_or_default();
-        self.changed();
-        r
-    }
-
-    /// After any change: the rows the filter lets through, the phase, and a redraw.
+    /// After any change: the rows the filter lets through, then a redraw.
     fn changed(self) {
         self.data.update_value(|d| {
             let filter = d.filter;
@@ -144,33 +133,44 @@ impl Bulk {
                 None => Vec::new(),
             };
         });
-        let phase = self.data.with_value(Data::phase);
-        if self.phase.get_untracked() != phase {
-            self.phase.set(phase);
-        }
         self.redraw();
     }
 
     fn job<R>(self, f: impl FnOnce(&mut Job) -> R) -> Option<R> {
-        self.change(|d| d.job.as_mut().map(f))
+        let r = self.data.try_update_value(|d| d.job.as_mut().map(f)).flatten();
+        self.changed();
+        r
     }
 
-    /// Draws the parts that are in the page from the state.
+    /// Draws what changed, if the page is shown.
     fn redraw(self) {
-        let shown = |r: NodeRef<html::Div>| r.get_untracked().filter(|e| e.is_connected());
+        let Some(root) = self.root.get_untracked().filter(|r| r.is_connected()) else { return };
         let denied = self.session.get_untracked().and_then(|s| s.allows(Operation::ChangeHighRisk).err().map(|d| d.explain(Operation::ChangeHighRisk)));
-        self.data.with_value(|d| {
-            if let Some(root) = shown(self.preview) {
+        self.data.update_value(|d| {
+            let phase = d.phase();
+            let swap = (phase == 0) != (d.drawn == 0) || d.drawn == u32::MAX;
+            if swap {
+                root.set_inner_html(&if phase == 0 {
+                    format!("{HEAD}{FORM}")
+                } else {
+                    format!("{HEAD}{JOB}{}", vlist_markup("bulk-list", "bulk-cols", "Outcome of every identifier", &["Line", "Identifier", "Outcome", "Detail"]))
+                });
+            }
+            let Some(j) = &d.job else {
+                if swap {
+                    fill_form(&root, d);
+                }
                 draw_preview(&root, d, denied);
+                d.drawn = 0;
+                return;
+            };
+            if swap || d.drawn != phase {
+                draw_actions(&root, j, phase);
             }
-            let Some(j) = &d.job else { return };
-            if let Some(root) = shown(self.status) {
-                draw_status(&root, j);
-            }
-            if let Some(root) = shown(self.filters) {
-                draw_filters(&root, d, j);
-            }
-            if let Some(list) = shown(self.list) {
+            d.drawn = phase;
+            draw_status(&root, j);
+            draw_filters(&root, d, j);
+            if let Some(list) = part(&root, "bulk-list") {
                 draw_rows(&list, d.shown.len(), &|i| outcome_row(j, d.shown.get(i).copied()));
             }
         });
@@ -179,6 +179,9 @@ impl Bulk {
     /// Sends what the job has ready, records a finished run in the action log, and sets a
     /// timer for the job's next wake-up. Called after every answer and every operator action.
     fn pump(self) {
+        if self.data.with_value(|d| d.job.is_none()) {
+            return;
+        }
         let now = now_ms();
         let Some(s) = self.session.get_untracked() else {
             self.job(|j| j.pause_for(Pause::Disconnected, now));
@@ -195,90 +198,123 @@ impl Bulk {
         if let Some(r) = self.job(Job::take_report).flatten() {
             self.log.record(&r.action, &r.target, r.outcome, r.details);
         }
-        let wake = self.change(|d| {
-            let at = d.job.as_ref()?.wake_at(now)?;
-            (d.armed == 0 || at < d.armed).then(|| {
-                d.armed = at;
-                at
+        let wake = self
+            .data
+            .try_update_value(|d| {
+                let at = d.job.as_ref()?.wake_at(now)?;
+                (d.armed == 0 || at < d.armed).then(|| {
+                    d.armed = at;
+                    at
+                })
             })
-        });
+            .flatten();
         if let Some(at) = wake {
             let again = move || {
-                self.change(|d| d.armed = 0);
+                self.data.update_value(|d| d.armed = 0);
                 self.pump();
             };
             set_timeout(again, Duration::from_millis(at.saturating_sub(now)));
         }
     }
 
-    fn act(self, act: u32) {
+    /// A click anywhere on the page.
+    fn click(self, ev: &web_sys::MouseEvent) {
+        let Some(act) = closest(ev, "[data-act]").and_then(|b| b.get_attribute("data-act")) else {
+            follow_link(ev);
+            return;
+        };
         let now = now_ms();
-        match act {
-            PAUSE => {
-                self.job(|j| j.pause(now));
-            }
-            RESUME => {
-                self.job(|j| j.resume(now));
-            }
-            CANCEL => {
-                self.job(|j| j.cancel(now));
-            }
-            RETRY => {
-                self.job(|j| j.retry_failed(now));
-            }
-            EXPORT => {
+        match act.as_str() {
+            "start" => self.data.update_value(|d| d.confirming = true),
+            "back" => self.data.update_value(|d| d.confirming = false),
+            "confirm" => self.data.update_value(|d| {
+                let action = if d.remove { HighRiskAction::Remove } else { HighRiskAction::Add };
+                let items = bulk::prepare(d.entries());
+                (d.filter, d.confirming) = (None, false);
+                d.job = Some(Job::start(action, items, Policy::default(), now, now));
+            }),
+            "text-box" => self.data.update_value(|d| d.table = None),
+            "new" => self.data.update_value(|d| d.job = None),
+            "export" => {
                 let csv = self.data.with_value(|d| d.job.as_ref().map(|j| bulk::outcomes_csv(&j.items, j.action))).unwrap_or_default();
                 let stamp = crate::ui::iso_now().replace([':', '.'], "-");
                 download(&format!("high-risk-bulk-{stamp}.csv"), "text/csv;charset=utf-8", &csv);
             }
-            _ => self.change(|d| d.job = None),
+            "pause" => {
+                self.job(|j| j.pause(now));
+            }
+            "resume" => {
+                self.job(|j| j.resume(now));
+            }
+            "cancel" => {
+                self.job(|j| j.cancel(now));
+            }
+            "retry" => {
+                self.job(|j| j.retry_failed(now));
+            }
+            k => {
+                let k: usize = k.parse().unwrap_or(0);
+                self.data.update_value(|d| d.filter = k.checked_sub(1).and_then(|i| CATEGORIES.get(i).copied()));
+            }
         }
+        if act == "text-box" {
+            draw_chooser(self);
+        }
+        self.changed();
         self.pump();
+        if act == "start" {
+            // The confirmation takes the keyboard focus.
+            if let Some(b) = self.root.get_untracked().and_then(|r| r.query_selector("[data-act=confirm]").ok().flatten()) {
+                let _ = b.unchecked_into::<HtmlElement>().focus();
+            }
+        }
     }
-}
 
-const PAUSE: u32 = 0;
-const RESUME: u32 = 1;
-const CANCEL: u32 = 2;
-const RETRY: u32 = 3;
-const EXPORT: u32 = 4;
-const NEW: u32 = 5;
-
-/// The element an event happened on, or its closest ancestor matching `selector`.
-fn closest(ev: &web_sys::Event, selector: &str) -> Option<Element> {
-    ev.target()?.dyn_into::<Element>().ok()?.closest(selector).ok()?
-}
-
-pub fn page() -> AnyView {
-    let bulk = expect_context::<Bulk>();
-    view! {
-        <section class="bulk" aria-labelledby="bulk-title">
-            <p class="crumbs"><Link to=Page::HighRiskList>"← High-risk list"</Link></p>
-            <h1 id="bulk-title">"Add or remove many high-risk users"</h1>
-            {move || if bulk.phase.get() == 0 { form(bulk) } else { job_view(bulk) }}
-        </section>
+    /// Typing in the list, choosing an action, a column, a header or a file.
+    fn edit(self, ev: &web_sys::Event) {
+        let Some(target) = closest(ev, "input, textarea, select") else { return };
+        let id = target.id();
+        if id == "bulk-file" {
+            // A file input fires both `input` and `change`: read the file once.
+            if ev.type_() == "change" {
+                self.load_file(target.unchecked_into());
+            }
+            return;
+        }
+        // Text arrives with `input`; the rest with `change` (a text box's `change` on blur
+        // would redraw the button being clicked, and the click would be lost).
+        if (id == "bulk-input") != (ev.type_() == "input") {
+            return;
+        }
+        let value = event_target_value(ev);
+        let checked = id == "bulk-header" && event_target_checked(ev);
+        self.data.update_value(|d| {
+            d.confirming = false;
+            match id.as_str() {
+                "bulk-input" => d.text = value,
+                "bulk-add" => d.remove = false,
+                "bulk-remove" => d.remove = true,
+                "bulk-column" => d.column = value.parse().unwrap_or(0),
+                "bulk-header" => d.header = checked,
+                _ => {}
+            }
+        });
+        self.changed();
     }
-    .into_any()
-}
 
-/// Set-aside entries listed in the preview (all of them are in the outcome table).
-const ASIDE_SHOWN: usize = 50;
-
-fn form(bulk: Bulk) -> AnyView {
-    let confirm = RwSignal::new(false);
-
-    let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
+    /// A CSV (or TSV) file gets the column chooser; any other file goes into the text box.
+    fn load_file(self, input: web_sys::HtmlInputElement) {
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         let name = file.name();
         spawn_local(async move {
             let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
             let lower = name.to_ascii_lowercase();
-            bulk.change(|d| {
+            self.data.update_value(|d| {
                 d.file_error = None;
                 match text {
                     None => {
-                        d.file_error = Some(UserMessage::new("The file could not be read.", "Choose it again; if it is on a network drive, copy it locally first."))
+                        d.file_error =
+                            Some(UserMessage::new("The file could not be read.", "Choose it again; if it is on a network drive, copy it locally first."))
                     }
                     Some(text) if lower.ends_with(".csv") || lower.ends_with(".tsv") => {
                         let rows = bulk::parse_csv(&text);
@@ -286,137 +322,107 @@ fn form(bulk: Bulk) -> AnyView {
                         d.table = Some((name, rows));
                     }
                     Some(text) => {
-                        if let Some(t) = web_sys::window().and_then(|w| w.document()).and_then(|doc| doc.get_element_by_id("bulk-input")) {
-                            let _ = js_sys::Reflect::set(&t, &"value".into(), &text.as_str().into());
-                        }
                         d.table = None;
                         d.text = text;
                     }
                 }
             });
-            draw_chooser(bulk);
+            if let Some(r) = self.root.get_untracked() {
+                self.data.with_value(|d| fill_form(&r, d));
+            }
+            self.changed();
         });
-    };
-    let on_chooser_change = move |ev: leptos::ev::Event| {
-        let id = closest(&ev, "select, input").map(|e| e.id()).unwrap_or_default();
-        if id == "bulk-column" {
-            let column = event_target_value(&ev).parse().unwrap_or(0);
-            bulk.change(|d| d.column = column);
-        } else if id == "bulk-header" {
-            let header = event_target_checked(&ev);
-            bulk.change(|d| d.header = header);
-        }
-    };
-    let on_chooser_click = move |ev: leptos::ev::MouseEvent| {
-        if closest(&ev, "button").is_some() {
-            bulk.change(|d| d.table = None);
-            draw_chooser(bulk);
-        }
-    };
-    let on_preview_click = move |ev: leptos::ev::MouseEvent| {
-        if closest(&ev, "button").is_some() {
-            confirm.set(true);
-        }
-    };
+    }
+}
 
-    let start = Callback::new(move |_| {
-        bulk.change(|d| {
-            let items = bulk::prepare(d.entries());
-            d.filter = None;
-            d.job = Some(Job::start(d.action(), items, Policy::default(), now_ms(), now_ms()));
-        });
-        bulk.pump();
-    });
-    let to_send = move || {
-        confirm.track();
-        bulk.data.with_value(|d| (if d.remove { "Remove" } else { "Add" }, Counts::of(&bulk::prepare(d.entries())).to_send(), if d.remove { "from" } else { "to" }))
-    };
-    let title = Signal::derive(move || {
-        let (verb, n, place) = to_send();
-        format!("{verb} {n} identifiers {place} the high-risk list?")
-    });
-    let label = Signal::derive(move || {
-        let (verb, n, _) = to_send();
-        format!("{verb} {n}")
-    });
-    let body = Signal::derive(|| "They are sent in requests of up to 100, three at a time. You can pause or cancel; what the server has already applied stays applied.".to_string());
-    let (text, remove) = bulk.data.with_value(|d| (d.text.clone(), d.remove));
-
+pub fn page() -> AnyView {
+    let bulk = expect_context::<Bulk>();
     view! {
-        <fieldset>
-            <legend>"Change"</legend>
-            {[(false, "Add them to the high-risk list"), (true, "Remove them from the high-risk list")].map(|(r, label)| view! {
-                <label class="check"><input type="radio" name="bulk-action" prop:checked=r == remove
-                    on:change=move |_| bulk.change(|d| d.remove = r)/>{label}</label>
-            }).collect_view()}
-        </fieldset>
-        <label for="bulk-input">"Identifiers: emails, primary usernames or alternate usernames"</label>
-        <p class="hint">"One per line, or separated by commas, semicolons or spaces. Repeats (ignoring case) are sent once."</p>
-        <textarea id="bulk-input" rows="10" spellcheck="false" prop:value=text
-            on:input=move |ev| bulk.change(|d| d.text = event_target_value(&ev))></textarea>
-        <label for="bulk-file">"… or load a CSV or text file"</label>
-        <input id="bulk-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=on_file/>
-        <div node_ref=bulk.chooser on:change=on_chooser_change on:click=on_chooser_click></div>
-        <div node_ref=bulk.preview on:click=on_preview_click></div>
-        <Confirm open=confirm title=title body=body confirm_label=label on_confirm=start/>
+        <section class="bulk" aria-labelledby="bulk-title">
+            <div node_ref=bulk.root on:click=move |ev| bulk.click(&ev) on:input=move |ev| bulk.edit(&ev) on:change=move |ev| bulk.edit(&ev)
+                on:scroll:capture=move |_| bulk.redraw()></div>
+        </section>
     }
     .into_any()
 }
 
-/// The CSV column chooser, drawn when a file is loaded or dropped (not on every keystroke, so
-/// the select keeps its focus).
-fn draw_chooser(bulk: Bulk) {
-    let Some(root) = bulk.chooser.get_untracked() else { return };
-    root.set_text_content(None);
-    bulk.data.with_value(|d| {
-        let Some((name, rows)) = &d.table else { return };
-        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let Some(info) = el(&root, "p", "hint", &format!("{name}: {} rows, {width} columns.", rows.len())) else { return };
-        attrs(&info, &[("data-test", "csv-info")]);
-        if let Some(l) = el(&root, "label", "", "Column holding the identifiers") {
-            attrs(&l, &[("for", "bulk-column")]);
-        }
-        let Some(select) = el(&root, "select", "", "") else { return };
-        attrs(&select, &[("id", "bulk-column")]);
-        for c in 0..width {
-            let sample: String = rows[0].get(c).map(|s| s.chars().take(40).collect()).unwrap_or_default();
-            if let Some(o) = el(&select, "option", "", &format!("Column {}: {sample}", c + 1)) {
-                attrs(&o, &[("value", &c.to_string())]);
-                if c == d.column {
-                    attrs(&o, &[("selected", "")]);
-                }
-            }
-        }
-        if let Some(l) = el(&root, "label", "check", "") {
-            if let Some(b) = el(&l, "input", "", "") {
-                attrs(&b, &[("type", "checkbox"), ("id", "bulk-header")]);
-                if d.header {
-                    attrs(&b, &[("checked", "")]);
-                }
-            }
-            let _ = l.append_with_str_1("The first row is a header (not sent)");
-        }
-        if let Some(b) = el(&root, "button", "", "Use the text box instead") {
-            attrs(&b, &[("type", "button")]);
-        }
-    });
+/// Puts the form's state into a freshly drawn form.
+fn fill_form(root: &Element, d: &Data) {
+    if let Some(t) = part(root, "bulk-input") {
+        let _ = js_sys::Reflect::set(&t, &"value".into(), &d.text.as_str().into());
+    }
+    if let Some(r) = part(root, if d.remove { "bulk-remove" } else { "bulk-add" }) {
+        let _ = js_sys::Reflect::set(&r, &"checked".into(), &true.into());
+    }
+    draw_chooser_in(root, d);
 }
 
-/// What would be sent, what is set aside and why, and the start button (disabled, with the
-/// reason, for a credential that may not change the list).
+fn draw_chooser(bulk: Bulk) {
+    if let Some(r) = bulk.root.get_untracked() {
+        bulk.data.with_value(|d| draw_chooser_in(&r, d));
+    }
+}
+
+/// The CSV column chooser, drawn when a file is loaded or dropped (not on every keystroke, so
+/// the select keeps its focus).
+fn draw_chooser_in(root: &Element, d: &Data) {
+    // While a CSV file is the input, the text box is not.
+    if let Some(t) = part(root, "bulk-input") {
+        let _ = js_sys::Reflect::set(&t, &"disabled".into(), &d.table.is_some().into());
+    }
+    let Some(root) = part(root, "bulk-chooser") else { return };
+    root.set_text_content(None);
+    let Some((name, rows)) = &d.table else { return };
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let Some(info) = el(&root, "p", "hint", &format!("{name}: {} rows, {width} columns.", rows.len())) else { return };
+    attrs(&info, &[("data-test", "csv-info")]);
+    if let Some(l) = el(&root, "label", "", "Column holding the identifiers") {
+        attrs(&l, &[("for", "bulk-column")]);
+    }
+    let Some(select) = el(&root, "select", "", "") else { return };
+    attrs(&select, &[("id", "bulk-column")]);
+    for c in 0..width {
+        let sample: String = rows[0].get(c).map(|s| s.chars().take(40).collect()).unwrap_or_default();
+        if let Some(o) = el(&select, "option", "", &format!("Column {}: {sample}", c + 1)) {
+            attrs(&o, &[("value", &c.to_string())]);
+            if c == d.column {
+                attrs(&o, &[("selected", "")]);
+            }
+        }
+    }
+    if let Some(l) = el(&root, "label", "check", "") {
+        if let Some(b) = el(&l, "input", "", "") {
+            attrs(&b, &[("type", "checkbox"), ("id", "bulk-header")]);
+            if d.header {
+                attrs(&b, &[("checked", "")]);
+            }
+        }
+        let _ = l.append_with_str_1("The first row is a header (not sent)");
+    }
+    if let Some(b) = el(&root, "button", "", "Use the text box instead") {
+        attrs(&b, &[("type", "button"), ("data-act", "text-box")]);
+    }
+}
+
+/// Set-aside entries listed in the preview (all of them are in the outcome table).
+const ASIDE_SHOWN: usize = 50;
+
+/// What would be sent, what is set aside and why, and the start button: disabled, with the
+/// reason, for a credential that may not change the list; pressed once, it asks to confirm.
 fn draw_preview(root: &Element, d: &Data, denied: Option<String>) {
+    let Some(root) = part(root, "bulk-preview") else { return };
     root.set_text_content(None);
     let items = bulk::prepare(d.entries());
     let c = Counts::of(&items);
     let n = c.to_send();
     if let Some(m) = &d.file_error {
-        note(root, "note error", &m.what, &m.next);
+        note(&root, "note error", &m.what, &m.next);
     }
     let line = format!("{} entries read: {n} to send in {} requests, {} duplicates, {} set aside.", c.input, n.div_ceil(100), c.duplicates, c.set_aside);
-    if let Some(p) = el(root, "p", "summary", &line) {
+    if let Some(p) = el(&root, "p", "summary", &line) {
         attrs(&p, &[("data-test", "preview")]);
     }
-    if let Some(ul) = el(root, "ul", "set-aside", "") {
+    if let Some(ul) = el(&root, "ul", "set-aside", "") {
         attrs(&ul, &[("data-test", "set-aside")]);
         let aside: Vec<(usize, &bulk::Item)> = items.iter().enumerate().filter(|(_, it)| matches!(it.outcome, Outcome::SetAside(_))).collect();
         for (i, it) in aside.iter().take(ASIDE_SHOWN) {
@@ -427,68 +433,59 @@ fn draw_preview(root: &Element, d: &Data, denied: Option<String>) {
         }
     }
     if let Some(why) = &denied {
-        if let Some(p) = el(root, "p", "note error", why) {
+        if let Some(p) = el(&root, "p", "note error", why) {
             attrs(&p, &[("role", "alert"), ("data-test", "bulk-denied")]);
         }
     }
-    let verb = if d.remove { "Remove" } else { "Add" };
-    if let Some(b) = el(root, "button", "primary", &format!("{verb}: send {n}…")) {
-        attrs(&b, &[("type", "button"), ("data-test", "bulk-start")]);
+    let (verb, place) = if d.remove { ("Remove", "from") } else { ("Add", "to") };
+    let Some(actions) = el(&root, "div", "actions", "") else { return };
+    if d.confirming && denied.is_none() && n > 0 {
+        let what = format!("{verb} {n} identifiers {place} the high-risk list?");
+        let next = "They are sent in requests of up to 100, three at a time. You can pause or cancel; what the server has already applied stays applied.";
+        if let Some(box_) = note(&actions, "note confirm", &what, next) {
+            attrs(&box_, &[("role", "alertdialog"), ("aria-label", &what)]);
+            for (act, label, test) in [("confirm", format!("{verb} {n}"), "bulk-confirm"), ("back", "Back".to_string(), "bulk-back")] {
+                if let Some(b) = el(&box_, "button", if act == "confirm" { "danger" } else { "" }, &label) {
+                    attrs(&b, &[("type", "button"), ("data-act", act), ("data-test", test)]);
+                }
+            }
+        }
+    } else if let Some(b) = el(&actions, "button", "primary", &format!("{verb}: send {n}…")) {
+        attrs(&b, &[("type", "button"), ("data-act", "start"), ("data-test", "bulk-start")]);
         if denied.is_some() || n == 0 {
             attrs(&b, &[("disabled", "")]);
         }
     }
 }
 
-fn note(root: &Element, class: &str, what: &str, next: &str) -> Option<Element> {
-    let n = el(root, "div", class, "")?;
-    el(&n, "p", "what", what);
-    if !next.is_empty() {
-        el(&n, "p", "next", next);
-    }
-    Some(n)
-}
-
-fn job_view(bulk: Bulk) -> AnyView {
-    // Redrawn when the job changes phase only, so a click always lands.
-    let buttons = move || {
-        let phase = bulk.phase.get();
-        let failed = bulk.data.with_value(|d| d.job.as_ref().map_or(0, |j| j.counts().failed));
-        let list: Vec<(u32, String)> = match phase {
-            1 => vec![(PAUSE, "Pause".into()), (CANCEL, "Cancel".into())],
-            2 => vec![(RESUME, "Resume".into()), (CANCEL, "Cancel".into())],
-            4 => {
-                let retry = (failed > 0).then(|| (RETRY, format!("Retry the {failed} failed")));
-                retry.into_iter().chain([(EXPORT, "Export outcomes (CSV)".into()), (NEW, "New job".into())]).collect()
-            }
-            _ => Vec::new(),
-        };
-        list.into_iter().map(|(act, label)| view! { <button type="button" on:click=move |_| bulk.act(act)>{label}</button> }).collect_view()
+/// The job's buttons for its phase.
+fn draw_actions(root: &Element, j: &Job, phase: u32) {
+    let Some(root) = part(root, "bulk-actions") else { return };
+    root.set_text_content(None);
+    let failed = j.counts().failed;
+    let retry = format!("Retry the {failed} failed");
+    let list: &[(&str, &str)] = match phase {
+        1 => &[("pause", "Pause"), ("cancel", "Cancel")],
+        2 => &[("resume", "Resume"), ("cancel", "Cancel")],
+        4 if failed > 0 => &[("retry", &retry), ("export", "Export outcomes (CSV)"), ("new", "New job")],
+        4 => &[("export", "Export outcomes (CSV)"), ("new", "New job")],
+        _ => &[],
     };
-    let on_filter = move |ev: leptos::ev::MouseEvent| {
-        let k = closest(&ev, "button[data-k]").and_then(|b| b.get_attribute("data-k")).and_then(|k| k.parse::<usize>().ok());
-        if let Some(k) = k {
-            bulk.change(|d| d.filter = k.checked_sub(1).map(|i| CATEGORIES[i]));
+    for (act, label) in list {
+        if let Some(b) = el(&root, "button", "", label) {
+            attrs(&b, &[("type", "button"), ("data-act", act)]);
         }
-    };
-    view! {
-        <div class="job">
-            <div node_ref=bulk.status></div>
-            <div class="actions">{buttons}</div>
-            <div class="filters" role="group" aria-label="Show outcomes" node_ref=bulk.filters on:click=on_filter></div>
-            {virtual_list(bulk.list, "Outcome of every identifier", &["Line", "Identifier", "Outcome", "Detail"], "bulk-cols", move || bulk.redraw())}
-        </div>
     }
-    .into_any()
 }
 
 /// Progress bar and line, and the job's state in words.
 fn draw_status(root: &Element, j: &Job) {
+    let Some(root) = part(root, "bulk-status") else { return };
     root.set_text_content(None);
     let now = now_ms();
     let c = j.counts();
     let (settled, total) = (c.to_send() - c.waiting, c.to_send());
-    if let Some(p) = el(root, "progress", "", "") {
+    if let Some(p) = el(&root, "progress", "", "") {
         attrs(&p, &[("max", &total.to_string()), ("value", &settled.to_string()), ("data-test", "progress-bar")]);
     }
     let left = match (j.state(), j.time_left_ms(now)) {
@@ -505,11 +502,11 @@ fn draw_status(root: &Element, j: &Job) {
         j.rate_limited,
         j.retried,
     );
-    if let Some(p) = el(root, "p", "summary", &line) {
+    if let Some(p) = el(&root, "p", "summary", &line) {
         attrs(&p, &[("data-test", "progress")]);
     }
     let (class, what, next) = state_words(j, &c);
-    if let Some(n) = note(root, class, &what, &next) {
+    if let Some(n) = note(&root, class, &what, &next) {
         attrs(&n, &[("data-test", if class == "note ok" { "accounted" } else { "job-state" })]);
         if j.state() == &State::Finished {
             attrs(&n, &[("role", "status")]);
@@ -517,18 +514,21 @@ fn draw_status(root: &Element, j: &Job) {
     }
 }
 
-/// One button per outcome present, with its count; `data-k` is 0 for all, else 1 + the index
-/// in `CATEGORIES`.
+/// One button per outcome present, with its count; `data-act` is 0 for all, else 1 + the
+/// index in `CATEGORIES`.
 fn draw_filters(root: &Element, d: &Data, j: &Job) {
+    let Some(root) = part(root, "bulk-filters") else { return };
     root.set_text_content(None);
     let c = j.counts();
     let all = (0, format!("All ({})", c.input), d.filter.is_none());
-    let each = CATEGORIES.iter().enumerate().filter(|(_, k)| c.in_category(**k) > 0).map(|(i, k)| {
-        (i + 1, format!("{} ({})", k.label(j.action), c.in_category(*k)), d.filter == Some(*k))
-    });
+    let each = CATEGORIES
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| c.in_category(**k) > 0)
+        .map(|(i, k)| (i + 1, format!("{} ({})", k.label(j.action), c.in_category(*k)), d.filter == Some(*k)));
     for (k, label, pressed) in std::iter::once(all).chain(each) {
-        if let Some(b) = el(root, "button", "", &label) {
-            attrs(&b, &[("type", "button"), ("data-k", &k.to_string()), ("aria-pressed", if pressed { "true" } else { "false" })]);
+        if let Some(b) = el(&root, "button", "", &label) {
+            attrs(&b, &[("type", "button"), ("data-act", &k.to_string()), ("aria-pressed", if pressed { "true" } else { "false" })]);
         }
     }
 }

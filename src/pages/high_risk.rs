@@ -4,16 +4,15 @@
 //! (a virtual list: fixed row height in a scroll container, spacers above and below sized
 //! through CSSOM, which the CSP allows where a `style` attribute would not be).
 //!
-//! Size matters here (200 KiB first load), so the parts that change as data streams in (rows,
-//! counts, progress) are drawn with a few plain DOM calls (`draw_rows`, `el`) instead of
-//! reactive view code, which costs far more wasm per closure. Leptos keeps the page structure
-//! and the events. Everything is text (`set_text_content`): nothing from the server is parsed
-//! as HTML.
+//! Size matters (200 KiB first load) and reactive view code costs far more wasm than it does
+//! here, so this page and the bulk page are drawn the plain way: a constant skeleton (fixed
+//! markup, never any data) set once, events delegated to its root, and the parts that change
+//! drawn with a few DOM calls (`el`, `draw_rows`). Everything from the server goes in as text
+//! (`set_text_content`), never as markup.
 
 use crate::api;
-use crate::router::{navigate, Link};
+use crate::router::navigate;
 use crate::session::use_session;
-use crate::ui::Note;
 use cas_core::access::Operation;
 use cas_core::error::{message, UserMessage};
 use cas_core::route::{self, Page};
@@ -65,6 +64,32 @@ pub fn attrs(e: &Element, pairs: &[(&str, &str)]) {
     }
 }
 
+/// The element with this id inside `root`.
+pub fn part(root: &Element, id: &str) -> Option<Element> {
+    root.query_selector(&format!("#{id}")).ok().flatten()
+}
+
+/// The element an event happened on, or its closest ancestor matching `selector`.
+pub fn closest(ev: &web_sys::Event, selector: &str) -> Option<Element> {
+    ev.target()?.dyn_into::<Element>().ok()?.closest(selector).ok()?
+}
+
+/// A `div` holding "what happened" and "what to do next", like `ui::Note`.
+pub fn note(root: &Element, class: &str, what: &str, next: &str) -> Option<Element> {
+    let n = el(root, "div", class, "")?;
+    el(&n, "p", "what", what);
+    if !next.is_empty() {
+        el(&n, "p", "next", next);
+    }
+    Some(n)
+}
+
+/// Markup of an empty virtual list (fixed text only) for a skeleton.
+pub fn vlist_markup(id: &str, class: &str, label: &str, columns: &[&str]) -> String {
+    let heads: String = columns.iter().map(|c| format!("<span role=\"columnheader\">{c}</span>")).collect();
+    format!("<div id=\"{id}\" class=\"vlist {class}\" role=\"table\" aria-label=\"{label}\" tabindex=\"0\"><div class=\"vrow vhead\" role=\"row\">{heads}</div><div></div></div>")
+}
+
 /// An empty block `rows` rows high, sized through CSSOM.
 fn spacer(parent: &Element, rows: usize) {
     if let Some(h) = el(parent, "div", "", "").and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
@@ -72,21 +97,7 @@ fn spacer(parent: &Element, rows: usize) {
     }
 }
 
-/// A virtual list's scroll container: a header row of `columns`, then the rows `draw_rows`
-/// puts there. Links inside go through the app's router.
-pub fn virtual_list(node_ref: NodeRef<html::Div>, label: &'static str, columns: &'static [&'static str], class: &'static str, on_scroll: impl Fn() + 'static) -> impl IntoView {
-    view! {
-        <div class=format!("vlist {class}") role="table" aria-label=label node_ref=node_ref tabindex="0"
-            on:scroll=move |_| on_scroll() on:click=follow_link>
-            <div class="vrow vhead" role="row">
-                {columns.iter().map(|c| view! { <span role="columnheader">{*c}</span> }).collect_view()}
-            </div>
-            <div></div>
-        </div>
-    }
-}
-
-/// Draws the rows of `list` (from `virtual_list`) now in view: row `i` of `len` is `row(i)`.
+/// Draws the rows of `list` (from `vlist_markup`) now in view: row `i` of `len` is `row(i)`.
 pub fn draw_rows(list: &Element, len: usize, row: &dyn Fn(usize) -> Vec<Cell>) {
     let Some(body) = list.last_element_child() else { return };
     // Read before emptying: an empty list has nothing to scroll, and the position would be lost.
@@ -110,17 +121,28 @@ pub fn draw_rows(list: &Element, len: usize, row: &dyn Fn(usize) -> Vec<Cell>) {
     spacer(&body, len - end);
 }
 
-/// A plain click on a link drawn by `draw_rows` navigates in place (like `router::Link`).
-fn follow_link(ev: leptos::ev::MouseEvent) {
+/// A plain click on a link inside a drawn page navigates in place (like `router::Link`).
+pub fn follow_link(ev: &web_sys::MouseEvent) {
     if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
         return;
     }
-    let link = ev.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|e| e.closest("a[href]").ok().flatten());
-    if let Some(href) = link.and_then(|a| a.get_attribute("href")) {
+    if let Some(href) = closest(ev, "a[href]").and_then(|a| a.get_attribute("href")) {
         ev.prevent_default();
         navigate(&route::parse(&href));
     }
 }
+
+const SKELETON: &str = concat!(
+    r#"<div class="title-row"><h1 id="hr-title">High-risk users</h1><a href="/high-risk/bulk">Add or remove many…</a>"#,
+    r#"<button type="button" data-act="reload">Reload</button></div>"#,
+    r#"<p class="hint">Access policies for high-risk users apply to everyone listed here. Open a user to take them off the list one by one.</p>"#,
+    r#"<div id="hr-body"><p class="busy" role="status">Loading the high-risk list…</p></div>"#,
+);
+
+const READY: &str = concat!(
+    r#"<label for="hr-filter">Filter</label><input id="hr-filter" type="search" autocomplete="off" spellcheck="false" "#,
+    r#"placeholder="part of an email, primary or alternate username"><p id="hr-count" class="summary" role="status" data-test="hr-count"></p>"#,
+);
 
 /// The list as loaded, what the filter searches (lowercased once per load), and what it shows.
 #[derive(Default)]
@@ -139,57 +161,59 @@ impl Listed {
         self.shown = (0..self.haystack.len() as u32).filter(|i| self.haystack[*i as usize].contains(&needle)).collect();
     }
 
-    fn summary(&self) -> String {
+    /// The body after a load: the problem, or the filter, the count and the list.
+    fn draw_body(&self, root: &Element) {
+        let Some(body) = part(root, "hr-body") else { return };
+        if let Some(m) = &self.problem {
+            body.set_text_content(None);
+            if let Some(n) = note(&body, "note error", &m.what, &m.next) {
+                attrs(&n, &[("role", "alert"), ("data-test", "list-problem")]);
+            }
+            return;
+        }
+        body.set_inner_html(&format!("{READY}{}", vlist_markup("hr-list", "hr-cols", "High-risk users", &["Email", "Primary username", "Alternate username"])));
+        if let Some(f) = part(root, "hr-filter") {
+            let _ = js_sys::Reflect::set(&f, &"value".into(), &self.filter.as_str().into());
+        }
+        self.draw_list(root);
+    }
+
+    fn draw_list(&self, root: &Element) {
         let total = self.entries.len();
         let s = if total == 1 { "" } else { "s" };
-        if self.filter.trim().is_empty() {
+        let count = if self.filter.trim().is_empty() {
             format!("{total} user{s} on the high-risk list")
         } else {
             format!("{} of {total} user{s} match", self.shown.len())
+        };
+        if let Some(c) = part(root, "hr-count") {
+            c.set_text_content(Some(&count));
         }
-    }
-
-    fn draw(&self, list: &Element) {
-        if let Some(count) = list.previous_element_sibling() {
-            count.set_text_content(Some(&self.summary()));
+        if let Some(list) = part(root, "hr-list") {
+            draw_rows(&list, self.shown.len(), &|i| {
+                let e = self.shown.get(i).and_then(|j| self.entries.get(*j as usize)).cloned().unwrap_or_default();
+                vec![Cell { text: e.email, link: true, class: "" }, Cell::text(e.primary_username), Cell::text(e.alternate_username)]
+            });
         }
-        draw_rows(list, self.shown.len(), &|i| {
-            let e = self.shown.get(i).and_then(|j| self.entries.get(*j as usize)).cloned().unwrap_or_default();
-            vec![Cell { text: e.email, link: true, class: "" }, Cell::text(e.primary_username), Cell::text(e.alternate_username)]
-        });
     }
 }
 
 pub fn page() -> AnyView {
     let session = use_session();
     let data = StoredValue::new(Listed::default());
-    // 0 loading, 1 loaded, 2 a problem (in `data`).
-    let phase = RwSignal::new(0u32);
-    let reload = RwSignal::new(0u32);
-    let list = NodeRef::<html::Div>::new();
-    let alive = crate::ui::alive();
-    let draw = move || {
-        if let Some(l) = list.get_untracked() {
-            data.with_value(|d| d.draw(&l));
-        }
-    };
+    let root = NodeRef::<html::Div>::new();
+    let live = move || root.get_untracked().filter(|r| r.is_connected());
 
-    Effect::new(move |_| {
-        reload.track();
+    let load = move || {
         let Some(s) = session.get_untracked() else { return };
-        if let Err(d) = s.allows(Operation::ReadHighRisk) {
-            let why = UserMessage::new(d.explain(Operation::ReadHighRisk), "Reconnect with a credential that may read the list.");
-            data.update_value(|l| l.problem = Some(why));
-            phase.set(2);
-            return;
+        if let Some(body) = live().and_then(|r| part(&r, "hr-body")) {
+            body.set_inner_html(r#"<p class="busy" role="status">Loading the high-risk list…</p>"#);
         }
-        phase.set(0);
-        let alive = alive.clone();
         spawn_local(async move {
-            let outcome = api::high_risk_list(&s, None).await;
-            if !alive.get() {
-                return;
-            }
+            let outcome = match s.allows(Operation::ReadHighRisk) {
+                Err(d) => Err(UserMessage::new(d.explain(Operation::ReadHighRisk), "Reconnect with a credential that may read the list.")),
+                Ok(()) => api::high_risk_list(&s, None).await.map_err(|e| message(&e, Some(Operation::ReadHighRisk))),
+            };
             data.update_value(|l| match outcome {
                 Ok(entries) => {
                     l.haystack = entries
@@ -200,49 +224,44 @@ pub fn page() -> AnyView {
                     l.problem = None;
                     l.refilter();
                 }
-                Err(e) => l.problem = Some(message(&e, Some(Operation::ReadHighRisk))),
+                Err(m) => l.problem = Some(m),
             });
-            phase.set(if data.with_value(|l| l.problem.is_some()) { 2 } else { 1 });
+            // The operator may have moved on to another page meanwhile.
+            if let Some(r) = live() {
+                data.with_value(|l| l.draw_body(&r));
+            }
         });
-    });
-    // Draws once the list is in the page (and again after each load).
-    Effect::new(move |_| {
-        if list.get().is_some() {
-            draw();
-        }
-    });
+    };
+    load();
 
-    let on_filter = move |ev| {
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if closest(&ev, "[data-act=reload]").is_some() {
+            load();
+        } else {
+            follow_link(&ev);
+        }
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(r) = live() else { return };
         let text = event_target_value(&ev);
+        if let Some(list) = part(&r, "hr-list") {
+            list.set_scroll_top(0);
+        }
         data.update_value(|l| {
             l.filter = text;
             l.refilter();
+            l.draw_list(&r);
         });
-        if let Some(l) = list.get_untracked() {
-            l.set_scroll_top(0);
+    };
+    let on_scroll = move |_| {
+        if let Some(r) = live() {
+            data.with_value(|l| l.draw_list(&r));
         }
-        draw();
     };
 
     view! {
         <section class="high-risk" aria-labelledby="hr-title">
-            <div class="title-row">
-                <h1 id="hr-title">"High-risk users"</h1>
-                <Link to=Page::BulkHighRisk>"Add or remove many…"</Link>
-                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Reload"</button>
-            </div>
-            <p class="hint">"Access policies for high-risk users apply to everyone listed here. Open a user to take them off the list one by one."</p>
-            {move || match phase.get() {
-                0 => view! { <p class="busy" role="status">"Loading the high-risk list…"</p> }.into_any(),
-                2 => view! { <div data-test="list-problem"><Note message=data.with_value(|l| l.problem.clone()).unwrap_or_else(|| UserMessage::new("", ""))/></div> }.into_any(),
-                _ => view! {
-                    <label for="hr-filter">"Filter"</label>
-                    <input id="hr-filter" type="search" autocomplete="off" spellcheck="false" placeholder="part of an email, primary or alternate username"
-                        prop:value=data.with_value(|l| l.filter.clone()) on:input=on_filter/>
-                    <p class="summary" role="status" data-test="hr-count"></p>
-                    {virtual_list(list, "High-risk users", &["Email", "Primary username", "Alternate username"], "hr-cols", draw)}
-                }.into_any(),
-            }}
+            <div node_ref=root on:click=on_click on:input=on_input on:scroll:capture=on_scroll inner_html=SKELETON></div>
         </section>
     }
     .into_any()

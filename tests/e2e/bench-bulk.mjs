@@ -36,7 +36,7 @@ async function job(browser, text, { rateLimit, action }) {
   await page.locator('[data-test=bulk-start]').click();
   await fetch(`${SANDBOX_URL}/_sandbox/requests`, { method: 'DELETE' });
   const start = performance.now();
-  await page.getByRole('dialog').getByRole('button', { name: new RegExp(`^(Add|Remove) ${N}$`) }).click();
+  await page.locator('[data-test=bulk-confirm]').click();
   await page.locator('[data-test=accounted]').waitFor({ timeout: 600000 });
   const wall = (performance.now() - start) / 1000;
   const summary = await page.locator('[data-test=accounted]').textContent();

@@ -55,7 +55,11 @@ async function startJob(page, text, { action = 'add' } = {}) {
   if (action === 'remove') await page.getByLabel('Remove them from the high-risk list').check();
   await page.locator('#bulk-input').fill(text);
   await page.locator('[data-test=bulk-start]').click();
-  await page.getByRole('dialog').getByRole('button', { name: action === 'add' ? /^Add \d+$/ : /^Remove \d+$/ }).click();
+  // Asks first, naming the action and the count; the confirmation has the focus.
+  const confirm = page.locator('[data-test=bulk-confirm]');
+  assert.match(await confirm.textContent(), action === 'add' ? /^Add \d+$/ : /^Remove \d+$/);
+  assert.equal(await confirm.evaluate((b) => b === document.activeElement), true);
+  await confirm.click();
 }
 
 const accounted = (page, timeout = 120000) => textMatching(page.locator('[data-test=accounted]'), /accounted for/, timeout);
@@ -427,7 +431,10 @@ describe('bulk add and remove', () => {
     await textMatching(page.locator('[data-test=preview]'), /^3 entries read: 3 to send/);
     await page.locator('#bulk-column').selectOption('2');
     await page.locator('[data-test=bulk-start]').click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Add 2' }).click();
+    await page.getByRole('alertdialog', { name: 'Add 2 identifiers to the high-risk list?' }).waitFor();
+    await page.locator('[data-test=bulk-back]').click();
+    await page.locator('[data-test=bulk-start]').click();
+    await page.getByRole('button', { name: 'Add 2', exact: true }).click();
     const summary = await accounted(page);
     assert.equal(summary, 'All 3 identifiers accounted for: 1 added, 1 not found, 0 ambiguous, 0 refused by validation, 0 failed after retries, 1 not sent (0 duplicates, 1 set aside, 0 cancelled).');
     assertClean(problems);
