@@ -4,8 +4,6 @@
 //! This crate is glue: fetch, WebCrypto and the DOM. Logic lives in `cas-core`.
 //! It must never persist a credential: no storage API, no URL, no log line holds one.
 
-#[cfg(target_arch = "wasm32")]
-mod alloc;
 mod api;
 mod app;
 mod crypto;
@@ -13,10 +11,6 @@ mod pages;
 mod router;
 mod session;
 mod ui;
-
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOC: alloc::Pow2 = alloc::Pow2::new();
 
 fn main() {
     leptos::mount::mount_to_body(app::App);
