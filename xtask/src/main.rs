@@ -83,6 +83,21 @@ fn trunk_config(name: &str, api_backend: &str, oauth_backend: &str, dist: &Path)
     Ok(path)
 }
 
+/// The release console served by trunk on a free port, proxying to `sandbox_url`; returns
+/// trunk and the console's URL once it answers.
+pub fn serve_console(config_name: &str, sandbox_url: &str, dist: &Path) -> Result<(Child, String)> {
+    let config = trunk_config(config_name, &format!("{sandbox_url}/AdminInterface/restapi/"), &format!("{sandbox_url}/oauth/"), dist)?;
+    let port = free_port()?;
+    println!("== console (release build) served by trunk on port {port}");
+    let mut t = cmd("trunk");
+    t.arg("serve").arg("--config").arg(&config).args(["--offline", "--release", "--port", &port.to_string()]).current_dir(root());
+    let trunk = Child::spawn(t)?;
+    let console = format!("http://127.0.0.1:{port}");
+    // The first release build takes minutes on two cores.
+    wait_http(&format!("{console}/"), 900)?;
+    Ok((trunk, console))
+}
+
 /// `https://acme.access.securid.com` → `https://acme.auth.securid.com` (regional hosts too).
 fn auth_host_for(tenant: &str) -> Option<String> {
     let (scheme, rest) = tenant.split_once("://")?;
@@ -162,15 +177,7 @@ fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
     let (_sandbox, sandbox_url) = start_sandbox(&state, &["--users", "300", "--reset"])?;
     println!("== sandbox at {sandbox_url}");
 
-    let config = trunk_config("Trunk-e2e.toml", &format!("{sandbox_url}/AdminInterface/restapi/"), &format!("{sandbox_url}/oauth/"), &dist)?;
-    let port = free_port()?;
-    println!("== console (release build) served by trunk on port {port}");
-    let mut t = cmd("trunk");
-    t.arg("serve").arg("--config").arg(&config).args(["--offline", "--release", "--port", &port.to_string()]).current_dir(&r);
-    let _trunk = Child::spawn(t)?;
-    let console = format!("http://127.0.0.1:{port}");
-    // The first release build takes minutes on two cores.
-    wait_http(&format!("{console}/"), 900)?;
+    let (_trunk, console) = serve_console("Trunk-e2e.toml", &sandbox_url, &dist)?;
 
     println!("== browser tests through trunk");
     let mut node = cmd("node");
