@@ -67,7 +67,7 @@ fn step(name: &str, present: bool, install: impl FnOnce() -> Result) -> Result {
 }
 
 fn as_root(program: &str) -> Command {
-    let is_root = output(&mut Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0");
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0");
     if is_root {
         cmd(program)
     } else {
