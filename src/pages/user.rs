@@ -195,7 +195,6 @@ fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSign
 
     let status_text = status.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "Unknown".into());
     let status_control = {
-        let ask = ask;
         let status = status.clone();
         move || {
             if let Some(why) = denial(Operation::SetUserStatus) {
