@@ -67,11 +67,15 @@ fn KeyFileForm() -> impl IntoView {
     let busy = RwSignal::new(false);
     let dragging = RwSignal::new(false);
 
-    let use_text = move |text: String| {
+    // A chosen and a dropped file take the same way: read, check, connect.
+    let use_file = move |file: web_sys::File| {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let outcome = connect_key_file(&text).await;
+            let outcome = match read_file(file).await {
+                Ok(text) => connect_key_file(&text).await,
+                Err(m) => Err(m),
+            };
             busy.set(false);
             match outcome {
                 Ok(session) => ctx.0.set(Some(Rc::new(session))),
@@ -83,24 +87,14 @@ fn KeyFileForm() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         if let Some(file) = first_file(&input) {
             input.set_value("");
-            spawn_local(async move {
-                match read_file(file).await {
-                    Ok(text) => use_text(text),
-                    Err(m) => error.set(Some(m)),
-                }
-            });
+            use_file(file);
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
         if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-            spawn_local(async move {
-                match read_file(file).await {
-                    Ok(text) => use_text(text),
-                    Err(m) => error.set(Some(m)),
-                }
-            });
+            use_file(file);
         }
     };
 
