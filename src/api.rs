@@ -13,6 +13,7 @@ use cas_core::wire::{
 };
 use leptos::prelude::*;
 use cas_core::decode::{self, FromJson, ToJson};
+use cas_core::route::percent_encode;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -205,6 +206,15 @@ fn json<T: FromJson>(answer: &Answer, what: &str) -> Result<T, ApiError> {
     decode::parse(&answer.body).ok_or_else(|| ApiError::BadBody { status: answer.status, detail: format!("expected {what}") })
 }
 
+/// Search answers "an empty body" when nothing matches (the docs), or `[]` on some tenants.
+fn json_or_empty<T: FromJson + Default>(answer: &Answer, what: &str) -> Result<T, ApiError> {
+    if answer.body.trim().is_empty() {
+        Ok(T::default())
+    } else {
+        json(answer, what)
+    }
+}
+
 fn to_json<T: ToJson>(value: &T) -> String {
     value.to_json().text()
 }
@@ -232,13 +242,12 @@ pub async fn search(session: &Session, needle: &str, page: u32, page_size: u32, 
     let v2 = format!("/v2/users/search?pageSize={page_size}&pageNumber={page}");
     match call(session, "POST", &v2, Some(body.clone()), cancel).await {
         Ok(answer) => {
-            let env: SearchPage = if answer.body.trim().is_empty() { SearchPage::default() } else { json(&answer, "a page of users")? };
+            let env: SearchPage = json_or_empty(&answer, "a page of users")?;
             Ok(SearchResults { users: env.elements, page, total_pages: Some(env.total_pages), total: Some(env.total_elements) })
         }
         Err(ApiError::NotFound { .. }) => {
             let answer = call(session, "POST", &format!("/v1/users/search?pageSize={page_size}"), Some(body), cancel).await?;
-            // "If no matches are found, an empty body is returned" — or [] on some tenants.
-            let users = if answer.body.trim().is_empty() { Vec::new() } else { json(&answer, "a list of users")? };
+            let users = json_or_empty(&answer, "a list of users")?;
             Ok(SearchResults { users, page: 0, total_pages: None, total: None })
         }
         Err(e) => Err(e),
@@ -247,7 +256,7 @@ pub async fn search(session: &Session, needle: &str, page: u32, page_size: u32, 
 
 /// `PUT /v1/users/{id}/userStatus`
 pub async fn set_status(session: &Session, id: &str, status: UserStatus) -> Result<UserStatusResponse, ApiError> {
-    let path = format!("/v1/users/{}/userStatus", encode_path(id));
+    let path = format!("/v1/users/{}/userStatus", percent_encode(id));
     let answer = call(session, "PUT", &path, Some(to_json(&UserStatusRequest { user_status: status })), None).await?;
     json(&answer, "the user's new status")
 }
@@ -294,9 +303,4 @@ pub async fn request_token(token_path: &str, form: &str) -> Result<TokenResponse
         return Err(classify(status, ct.as_deref(), &text, retry_after.as_deref()));
     }
     decode::parse(&text).ok_or(ApiError::BadBody { status, detail: "expected an access token".into() })
-}
-
-/// Percent-encodes one path segment.
-pub fn encode_path(segment: &str) -> String {
-    String::from(js_sys::encode_uri_component(segment))
 }

@@ -6,6 +6,7 @@ use crate::crypto::{self, Signer};
 use cas_core::access::{key_allows, scopes_allow, Denial, KeyRole, Operation};
 use cas_core::error::ApiError;
 use cas_core::jwt::{self, needs_renewal};
+use cas_core::route::percent_encode;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -198,7 +199,7 @@ impl Session {
 fn form_encode(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", api::encode_path(k), api::encode_path(v)))
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

@@ -40,7 +40,8 @@ pub fn path(page: &Page) -> String {
     }
 }
 
-/// Encodes everything but unreserved characters and `@` (kept readable in tickets).
+/// Encodes everything but unreserved characters and `@` (kept readable in tickets). The
+/// console's one encoder: page addresses, API path segments and form values.
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
