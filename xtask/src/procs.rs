@@ -64,6 +64,23 @@ impl Child {
     }
 }
 
+impl Child {
+    /// Waits until `url` answers 200, for at most `secs`; fails at once if the process exits.
+    pub fn wait_http(&mut self, url: &str, secs: u64) -> Result {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(secs) {
+            if let Some((200, _)) = http_get(url) {
+                return Ok(());
+            }
+            if let Ok(Some(status)) = self.0.try_wait() {
+                return Err(format!("the process meant to serve {url} exited ({status})"));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        Err(format!("{url} did not answer 200 within {secs} s"))
+    }
+}
+
 impl Drop for Child {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -90,14 +107,3 @@ pub fn http_get(url: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
-/// Waits until `url` answers 200, for at most `secs`.
-pub fn wait_http(url: &str, secs: u64) -> Result {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(secs) {
-        if let Some((200, _)) = http_get(url) {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    Err(format!("{url} did not answer 200 within {secs} s"))
-}
