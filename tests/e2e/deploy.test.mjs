@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { launch, open, assertClean, connectKeyFile, search, CONSOLE_URL, SANDBOX_URL } from './helpers.mjs';
 
 const SERVER = process.env.DEPLOY_SERVER; // nginx | caddy
@@ -15,6 +16,7 @@ const ECHO_URL = process.env.DEPLOY_ECHO_URL;
 const ECHO_PORT = Number(process.env.DEPLOY_ECHO_PORT);
 const HTTP_URL = process.env.DEPLOY_HTTP_URL; // nginx's port-80 server, redirect only
 const CSP = process.env.DEPLOY_CSP; // what `cargo xtask dist` derives from dist/index.html
+const DIST = process.env.DEPLOY_DIST; // the build served, with its precompressed .gz copies
 const skip = SERVER ? false : 'runs through deploy/ configs in cargo xtask test';
 
 // What the upstream received, and an answer that tries to set a cookie and its own headers.
@@ -126,6 +128,7 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
     const index = await (await fetch(`${CONSOLE_URL}/`)).text();
     hashed = {
       wasm: /href="(\/[^"]+_bg\.wasm)"/.exec(index)[1],
+      js: /href="(\/cas-console-[0-9a-f]{16}\.js)"/.exec(index)[1],
       boot: /src="(\/boot-[0-9a-f]{16}\.js)"/.exec(index)[1],
       css: /href="(\/[^"]+-[0-9a-f]{16}\.css)"/.exec(index)[1],
     };
@@ -197,6 +200,14 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
     for (const path of [hashed.boot, hashed.css, '/']) {
       const res = await request(CONSOLE_URL, path, { headers: { 'accept-encoding': 'gzip' } });
       if (res.body.length > 1024) assert.equal(res.headers['content-encoding'], 'gzip', path);
+    }
+    // The first-load figure `cargo xtask dist` prints is the size of these copies: what a
+    // browser that asks for gzip, as all do, is really sent.
+    for (const path of [hashed.wasm, hashed.js, hashed.css, '/']) {
+      const file = `${DIST}/${path === '/' ? 'index.html' : path.slice(1)}.gz`;
+      const res = await request(CONSOLE_URL, path, { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+      assert.equal(res.headers['content-encoding'], 'gzip', path);
+      assert.ok(res.body.equals(readFileSync(file)), `${path} is sent as ${file}`);
     }
   });
 

@@ -103,6 +103,8 @@ fn inline_scripts(html: &str) -> Vec<String> {
 pub fn check_dist(dist: &Path) -> Result {
     let csp = policy_of(dist)?;
     configs_send(&csp)?;
+    // As `cargo xtask dist` ships it: both configs send these copies.
+    crate::size::precompress(dist)?;
     let file = dist.join("csp.txt");
     std::fs::write(&file, format!("{}\n", csp.policy)).map_err(|e| format!("writing {}: {e}", file.display()))?;
     println!("index.html has no inline script; the Content-Security-Policy header for this build ({}):", file.display());
@@ -390,6 +392,8 @@ fn browser_tests_in(work: &Path, env: &setup::Toolchain, dist: &Path, whole_suit
     let _ = std::fs::remove_dir_all(work);
     let csp = policy_of(dist)?;
     configs_send(&csp)?;
+    // As `cargo xtask dist` ships it: both configs send these copies.
+    crate::size::precompress(dist)?;
     println!("== deploy/: both configs send the CSP derived from index.html:\n   {}", csp.policy);
     validate_caddyfile(&work.join("caddy-validate"))?;
 
@@ -415,7 +419,8 @@ fn browser_tests_in(work: &Path, env: &setup::Toolchain, dist: &Path, whole_suit
             .env("DEPLOY_SERVER", server)
             .env("DEPLOY_ECHO_URL", echo_proxy)
             .env("DEPLOY_ECHO_PORT", echo_port.to_string())
-            .env("DEPLOY_CSP", &csp.policy);
+            .env("DEPLOY_CSP", &csp.policy)
+            .env("DEPLOY_DIST", dist);
         c
     };
     let files = if whole_suite { r.join("tests/e2e") } else { r.join("tests/e2e/deploy.test.mjs") };
