@@ -212,7 +212,7 @@ impl FromJson for UpdateLocalUserResponse {
             duplicate_username: f("duplicate_username"),
             validation_errors: field(m, "validation_errors")
                 .and_then(Json::as_array)
-                .map(|a| a.iter().map(|e| serde_json::Value::String(e.as_str().map_or_else(|| e.text(), str::to_string))).collect())
+                .map(|a| a.iter().map(|e| e.as_str().map_or_else(|| e.text(), str::to_string)).collect())
                 .unwrap_or_default(),
         })
     }

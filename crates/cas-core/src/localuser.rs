@@ -344,11 +344,7 @@ pub fn server_errors(resp: &UpdateLocalUserResponse, form: &LocalUserForm) -> (V
             fields.push((field, format!("The server refused: {}.", bad.join(", "))));
         }
     }
-    let mut general: Vec<String> = resp
-        .validation_errors
-        .iter()
-        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
-        .collect();
+    let mut general: Vec<String> = resp.validation_errors.clone();
     if let Some(reason) = &resp.save_failure_reason {
         general.insert(0, reason.clone());
     }
@@ -447,7 +443,7 @@ mod tests {
             virtualgroups_valid: vec![true, false],
             save_succeeded: false,
             save_failure_reason: Some("Validation failed".into()),
-            validation_errors: vec![json!("group nope unknown")],
+            validation_errors: vec!["group nope unknown".into()],
             ..UpdateLocalUserResponse::default()
         };
         let (fields, general) = server_errors(&resp, &form);

@@ -385,7 +385,7 @@ pub struct UpdateLocalUserResponse {
     #[serde(default)]
     pub duplicate_username: Option<bool>,
     #[serde(default)]
-    pub validation_errors: Vec<Value>,
+    pub validation_errors: Vec<String>,
 }
 
 /// `POST {issuer}/token` answer.

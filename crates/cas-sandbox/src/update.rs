@@ -4,7 +4,6 @@
 use crate::gen::{GROUPS, LOCAL};
 use crate::store::{Private, Rec, Users};
 use cas_core::wire::{UpdateLocalUserRequest, UpdateLocalUserResponse, PASSWORD_OPTIONS, PASSWORD_SEND_METHODS};
-use serde_json::Value;
 
 const MAX_LEN: usize = 255;
 
@@ -201,7 +200,7 @@ pub fn update(users: &Users, req: &UpdateLocalUserRequest) -> Outcome {
     } else {
         None
     };
-    r.validation_errors = errors.into_iter().map(Value::String).collect();
+    r.validation_errors = errors;
     let Some(index) = target.filter(|_| failure.is_none()) else {
         r.save_succeeded = false;
         r.save_failure_reason = failure.or_else(|| Some("Validation failed.".into()));
