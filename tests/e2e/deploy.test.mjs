@@ -128,9 +128,9 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
     const index = await (await fetch(`${CONSOLE_URL}/`)).text();
     hashed = {
       wasm: /href="(\/[^"]+_bg\.wasm)"/.exec(index)[1],
-      js: /href="(\/cas-console-[0-9a-f]{16}\.js)"/.exec(index)[1],
-      boot: /src="(\/boot-[0-9a-f]{16}\.js)"/.exec(index)[1],
-      css: /href="(\/[^"]+-[0-9a-f]{16}\.css)"/.exec(index)[1],
+      js: /href="(\/cas-console-[0-9a-f]{8,16}\.js)"/.exec(index)[1],
+      boot: /src="(\/boot-[0-9a-f]{8,16}\.js)"/.exec(index)[1],
+      css: /href="(\/[^"]+-[0-9a-f]{8,16}\.css)"/.exec(index)[1],
     };
   });
   after(async () => {
