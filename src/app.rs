@@ -3,7 +3,7 @@
 //! pasted deep link opens once the operator connects).
 
 use crate::api::Activity;
-use crate::pages::{connect::Connect, edit_user::EditUserPage, log::LogPage, search::{LastSearch, SearchPage}, user::UserPage};
+use crate::pages::{connect::Connect, edit_user::EditUserPage, log::LogPage, search::{LastSearch, SearchPage}, user};
 use crate::pages::{bulk::{self, Bulk}, high_risk};
 use crate::router::{provide_router, use_page, Link};
 use crate::session::{now_secs, use_session, SessionCtx};
@@ -37,7 +37,7 @@ pub fn App() -> impl IntoView {
             } else {
                 match page.get() {
                     Page::Search => view! { <SearchPage/> }.into_any(),
-                    Page::User(email) => view! { <UserPage email=email/> }.into_any(),
+                    Page::User(email) => user::page(email),
                     Page::EditUser(email) => view! { <EditUserPage email=email/> }.into_any(),
                     Page::Log => view! { <LogPage/> }.into_any(),
                     Page::HighRiskList => high_risk::page(),

@@ -7,6 +7,7 @@
 mod api;
 mod app;
 mod crypto;
+mod dom;
 mod pages;
 mod router;
 mod session;

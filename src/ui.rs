@@ -1,9 +1,7 @@
-//! Small view pieces every page uses: messages, the confirmation dialog, copy buttons,
-//! downloads, and the action log store.
+//! Small pieces every page uses: messages, downloads, and the action log store.
 
 use cas_core::actionlog::{LogEntry, Outcome};
 use cas_core::error::UserMessage;
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -17,59 +15,6 @@ pub fn Note(message: UserMessage, #[prop(optional)] kind: &'static str) -> impl 
             <p class="what">{message.what}</p>
             <p class="next">{message.next}</p>
         </div>
-    }
-}
-
-/// A modal confirmation. Native `<dialog>` keeps focus inside while open and closes on Escape.
-#[component]
-pub fn Confirm(
-    open: RwSignal<bool>,
-    title: Signal<String>,
-    body: Signal<String>,
-    confirm_label: Signal<String>,
-    on_confirm: Callback<()>,
-) -> impl IntoView {
-    let dialog = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        let want = open.get();
-        if let Some(d) = dialog.get() {
-            if want && !d.open() {
-                let _ = d.show_modal();
-            } else if !want && d.open() {
-                d.close();
-            }
-        }
-    });
-    view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" on:close=move |_| open.set(false)>
-            <h2 id="confirm-title">{move || title.get()}</h2>
-            <p>{move || body.get()}</p>
-            <div class="actions">
-                <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
-                <button type="button" class="danger" on:click=move |_| {
-                    open.set(false);
-                    on_confirm.run(());
-                }>{move || confirm_label.get()}</button>
-            </div>
-        </dialog>
-    }
-}
-
-/// Copies `text` to the clipboard and says so.
-#[component]
-pub fn CopyButton(text: String, label: &'static str) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let on_click = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&text);
-            copied.set(true);
-            set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
-        }
-    };
-    view! {
-        <button type="button" class="copy" aria-label=label on:click=on_click>
-            {move || if copied.get() { "Copied" } else { "Copy" }}
-        </button>
     }
 }
 

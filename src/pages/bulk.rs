@@ -5,12 +5,13 @@
 //! feeds it the clock and the answers. `Bulk` is provided by the app for the whole session, so
 //! a job goes on while the operator looks at other pages.
 //!
-//! Drawn the plain way, like the high-risk list (see `high_risk`): a constant skeleton (the
-//! form, or the job), events delegated to the page's root, and `redraw` for what changes.
+//! Drawn the plain way (see `dom`): a constant skeleton (the form, or the job), events
+//! delegated to the page's root, and `redraw` for what changes.
 //! The job's buttons are redrawn only when its phase changes, so a click always lands.
 
 use crate::api;
-use crate::pages::high_risk::{attrs, closest, draw_rows, el, follow_link, note, part, vlist_markup, Cell};
+use crate::dom::{attrs, closest, el, follow_link, note, part};
+use crate::pages::high_risk::{draw_rows, vlist_markup, Cell};
 use crate::session::{use_session, SessionCtx};
 use crate::ui::{download, use_log, ActionLog};
 use cas_core::access::Operation;

@@ -4,14 +4,10 @@
 //! (a virtual list: fixed row height in a scroll container, spacers above and below sized
 //! through CSSOM, which the CSP allows where a `style` attribute would not be).
 //!
-//! Size matters (200 KiB first load) and reactive view code costs far more wasm than it does
-//! here, so this page and the bulk page are drawn the plain way: a constant skeleton (fixed
-//! markup, never any data) set once, events delegated to its root, and the parts that change
-//! drawn with a few DOM calls (`el`, `draw_rows`). Everything from the server goes in as text
-//! (`set_text_content`), never as markup.
+//! Drawn the plain way (see `dom`).
 
 use crate::api;
-use crate::router::navigate;
+use crate::dom::{attrs, closest, el, follow_link, note, part};
 use crate::session::use_session;
 use cas_core::access::Operation;
 use cas_core::error::{message, UserMessage};
@@ -42,46 +38,6 @@ impl Cell {
     pub fn text(text: String) -> Cell {
         Cell { text, link: false, class: "" }
     }
-}
-
-/// Appends a new `tag` element to `parent`, with `class` and text when not empty.
-pub fn el(parent: &Element, tag: &str, class: &str, text: &str) -> Option<Element> {
-    let e = parent.owner_document()?.create_element(tag).ok()?;
-    if !class.is_empty() {
-        e.set_class_name(class);
-    }
-    if !text.is_empty() {
-        e.set_text_content(Some(text));
-    }
-    parent.append_child(&e).ok()?;
-    Some(e)
-}
-
-/// Sets attributes; none of ours can fail.
-pub fn attrs(e: &Element, pairs: &[(&str, &str)]) {
-    for (k, v) in pairs {
-        let _ = e.set_attribute(k, v);
-    }
-}
-
-/// The element with this id inside `root`.
-pub fn part(root: &Element, id: &str) -> Option<Element> {
-    root.query_selector(&format!("#{id}")).ok().flatten()
-}
-
-/// The element an event happened on, or its closest ancestor matching `selector`.
-pub fn closest(ev: &web_sys::Event, selector: &str) -> Option<Element> {
-    ev.target()?.dyn_into::<Element>().ok()?.closest(selector).ok()?
-}
-
-/// A `div` holding "what happened" and "what to do next", like `ui::Note`.
-pub fn note(root: &Element, class: &str, what: &str, next: &str) -> Option<Element> {
-    let n = el(root, "div", class, "")?;
-    el(&n, "p", "what", what);
-    if !next.is_empty() {
-        el(&n, "p", "next", next);
-    }
-    Some(n)
 }
 
 /// Markup of an empty virtual list (fixed text only) for a skeleton.
@@ -119,17 +75,6 @@ pub fn draw_rows(list: &Element, len: usize, row: &dyn Fn(usize) -> Vec<Cell>) {
         }
     }
     spacer(&body, len - end);
-}
-
-/// A plain click on a link inside a drawn page navigates in place (like `router::Link`).
-pub fn follow_link(ev: &web_sys::MouseEvent) {
-    if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
-        return;
-    }
-    if let Some(href) = closest(ev, "a[href]").and_then(|a| a.get_attribute("href")) {
-        ev.prevent_default();
-        navigate(&route::parse(&href));
-    }
 }
 
 const SKELETON: &str = concat!(

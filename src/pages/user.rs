@@ -1,21 +1,27 @@
 //! One user, everything the lookup API says about them, and the changes an operator makes:
 //! enable/disable and the high-risk flag, each confirmed, shown as the server answered it,
 //! undoable, and written to the action log.
+//!
+//! Drawn the plain way (see `dom`): the page's state lives in one `Shown`, and `draw` and
+//! `draw_actions` put it on the page; clicks are delegated to the page's root.
 
 use crate::api;
-use crate::session::{use_session, Session};
-use crate::ui::{or_dash, use_log, yes_no, Confirm, CopyButton, Note};
+use crate::dom::{attrs, closest, el, follow_link, note, part};
+use crate::session::{use_session, Session, SessionCtx};
+use crate::ui::{or_dash, status_class, use_log, yes_no, ActionLog, Flash};
 use cas_core::access::Operation;
 use cas_core::actionlog::Outcome;
 use cas_core::error::{message, status_conflict_message, ApiError, UserMessage};
+use cas_core::localuser::LocalUserForm;
+use cas_core::route::{self, Page};
 use cas_core::wire::{HighRiskAction, User, UserStatus};
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::router::Link;
-use cas_core::route::Page;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
-#[derive(Clone, PartialEq)]
 enum Loaded {
     Loading,
     /// The user and the server's answer as it came.
@@ -30,267 +36,421 @@ enum Undo {
     HighRisk(HighRiskAction),
 }
 
-/// The last change made on this page: in flight, its outcome, and how to take it back.
-#[derive(Clone, Copy)]
-struct ChangeState {
-    busy: RwSignal<Option<&'static str>>,
-    outcome: RwSignal<Option<(UserMessage, bool)>>,
-    undo: RwSignal<Option<Undo>>,
-}
-
 #[derive(Clone, PartialEq)]
 enum Pending {
     Status(UserStatus),
     HighRisk(HighRiskAction),
 }
 
-#[component]
-pub fn UserPage(email: String) -> impl IntoView {
-    let session = use_session();
-    let loaded = RwSignal::new(Loaded::Loading);
-    let reload = RwSignal::new(0u32);
-    // Set by "Search the identity source": the next lookup asks for users not yet synchronized.
-    let unsynched = RwSignal::new(false);
-    let email = StoredValue::new(email);
-    let alive = crate::ui::alive();
-    // Lives here, not in the details, so showing the server's new status keeps the message
-    // and the undo button.
-    let change = ChangeState {
-        busy: RwSignal::new(None),
-        outcome: RwSignal::new(None),
-        undo: RwSignal::new(None),
-    };
+/// Everything the page shows. The last change's message and undo outlive a reload of the
+/// user, so showing the server's new state keeps them.
+struct Shown {
+    email: String,
+    loaded: Loaded,
+    /// Set by "Search the identity source": lookups ask for users not yet synchronized.
+    unsynched: bool,
+    busy: Option<&'static str>,
+    outcome: Option<(UserMessage, bool)>,
+    undo: Option<Undo>,
+    /// The change the confirmation dialog asks about.
+    pending: Option<Pending>,
+    /// A message from the page before (e.g. "Saved." after an edit), shown once.
+    flash: Option<UserMessage>,
+}
 
-    Effect::new(move |_| {
-        let e = email.get_value();
-        reload.track();
-        let deep = unsynched.get_untracked();
-        let Some(s) = session.get_untracked() else { return };
-        let alive = alive.clone();
+/// What every handler needs; all of it `Copy`.
+#[derive(Clone, Copy)]
+struct Ctx {
+    session: SessionCtx,
+    log: ActionLog,
+    shown: StoredValue<Shown>,
+    root: NodeRef<html::Div>,
+}
+
+impl Ctx {
+    /// The page's root while it is on screen: async work checks it before drawing on a page
+    /// the operator has left.
+    fn live(&self) -> Option<Element> {
+        self.root.get_untracked().map(Element::from).filter(|r| r.is_connected())
+    }
+
+    fn draw(&self) {
+        if let Some(r) = self.live() {
+            self.shown.with_value(|s| draw(&r, s, self.session.get_untracked().as_deref()));
+        }
+    }
+
+    fn draw_actions(&self) {
+        if let Some(r) = self.live() {
+            self.shown.with_value(|s| draw_actions(&r, s, self.session.get_untracked().as_deref()));
+        }
+    }
+
+    fn load(self) {
+        let Some(s) = self.session.get_untracked() else { return };
+        let (email, deep) = self.shown.with_value(|v| (v.email.clone(), v.unsynched));
         spawn_local(async move {
-            let outcome = api::lookup(&s, &e, deep, None).await;
-            // The operator may have moved on to another page meanwhile.
-            if !alive.get() {
-                return;
-            }
-            loaded.set(match outcome {
+            let outcome = api::lookup(&s, &email, deep, None).await;
+            let loaded = match outcome {
                 Ok((u, raw)) => Loaded::Found(Box::new(u), raw),
                 Err(err) => Loaded::Failed(message(&err, Some(Operation::Lookup))),
-            });
+            };
+            self.shown.update_value(|v| v.loaded = loaded);
+            self.draw();
         });
-    });
+    }
 
-    view! {
-        <section class="user" aria-labelledby="user-title">
-            <p class="crumbs"><Link to=Page::Search>"← Search"</Link></p>
-            {move || match loaded.get() {
-                Loaded::Loading => view! { <p class="busy" role="status">{format!("Looking up {}…", email.get_value())}</p> }.into_any(),
-                Loaded::Failed(m) => view! {
-                    <h1 id="user-title">{email.get_value()}</h1>
-                    <Note message=m/>
-                    <div class="actions">
-                        <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Try again"</button>
-                        <button type="button" data-test="search-unsynched" on:click=move |_| { unsynched.set(true); reload.update(|n| *n += 1) }>"Search the identity source"</button>
-                    </div>
-                }.into_any(),
-                Loaded::Found(u, raw) => view! { <UserDetails user=*u raw=raw loaded=loaded reload=reload change=change/> }.into_any(),
-            }}
-        </section>
+    /// Asks first when the change locks someone out or changes their policies; runs it if not.
+    fn ask(self, change: Pending) {
+        // Only disabling locks someone out; enabling needs no second thought.
+        if matches!(change, Pending::Status(UserStatus::Enabled)) {
+            return self.run(change, false);
+        }
+        let Some(r) = self.live() else { return };
+        let who = self.shown.with_value(|v| match &v.loaded {
+            Loaded::Found(u, _) => who(u),
+            _ => String::new(),
+        });
+        let (title, body, label) = match &change {
+            Pending::Status(_) => (
+                format!("Disable {who}?"),
+                "A disabled user cannot access protected resources or register devices until an administrator enables them again.",
+                "Disable",
+            ),
+            Pending::HighRisk(HighRiskAction::Add) => (
+                format!("Add {who} to the high-risk list?"),
+                "Access policies for high-risk users apply to them from their next authentication.",
+                "Add to list",
+            ),
+            Pending::HighRisk(HighRiskAction::Remove) => (
+                format!("Remove {who} from the high-risk list?"),
+                "Access policies for high-risk users no longer apply to them.",
+                "Remove from list",
+            ),
+        };
+        self.shown.update_value(|v| v.pending = Some(change));
+        let Some(d) = part(&r, "u-confirm").and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) else { return };
+        for (sel, text) in [("h2", title.as_str()), ("p", body), ("[data-act=confirm]", label)] {
+            if let Some(e) = d.query_selector(sel).ok().flatten() {
+                e.set_text_content(Some(text));
+            }
+        }
+        // Modal: focus stays inside while open, and Escape closes it without a change.
+        let _ = d.show_modal();
+    }
+
+    /// Runs a change and reports it: the page shows what the server answered, the log keeps it.
+    fn run(self, change: Pending, is_undo: bool) {
+        let Some(s) = self.session.get_untracked() else { return };
+        let Some((id, email, who, before, pending_deletion)) = self.shown.with_value(|v| match &v.loaded {
+            Loaded::Found(u, _) => {
+                let status = u.status().cloned();
+                let deleting = status == Some(UserStatus::PendingDeletion) || u.mark_deleted == Some(true);
+                Some((u.id.clone(), u.email_address.clone(), who(u), status, deleting))
+            }
+            _ => None,
+        }) else {
+            return;
+        };
+        let busy = match change {
+            Pending::Status(UserStatus::Disabled) => "Disabling…",
+            Pending::Status(_) => "Enabling…",
+            Pending::HighRisk(HighRiskAction::Add) => "Adding to the high-risk list…",
+            Pending::HighRisk(HighRiskAction::Remove) => "Removing from the high-risk list…",
+        };
+        self.shown.update_value(|v| {
+            v.busy = Some(busy);
+            v.outcome = None;
+            v.flash = None;
+        });
+        self.draw_actions();
+        spawn_local(async move {
+            let result = apply(&s, &change, &id, &email, &who, pending_deletion).await;
+            let action = action_label(&change, is_undo);
+            match result {
+                Ok((m, answered)) => {
+                    self.log.record(&action, &email, Outcome::Succeeded, answered);
+                    self.shown.update_value(|v| {
+                        v.busy = None;
+                        v.undo = if is_undo { None } else { Some(reverse(&change, &before)) };
+                        v.outcome = Some((m, true));
+                        if let (Pending::Status(new), Loaded::Found(u, _)) = (&change, &mut v.loaded) {
+                            u.user_status = Some(new.clone());
+                        }
+                    });
+                    match change {
+                        Pending::Status(_) => self.draw(),
+                        // The lookup is the truth about the flag: read it back.
+                        Pending::HighRisk(_) => {
+                            self.draw_actions();
+                            self.load();
+                        }
+                    }
+                }
+                Err((m, details)) => {
+                    self.log.record(&action, &email, Outcome::Failed, details);
+                    self.shown.update_value(|v| {
+                        v.busy = None;
+                        v.outcome = Some((m, false));
+                    });
+                    self.draw_actions();
+                }
+            }
+        });
+    }
+
+    fn on_click(self, ev: &web_sys::MouseEvent) {
+        let Some(button) = closest(ev, "[data-act]") else { return follow_link(ev) };
+        let act = button.get_attribute("data-act").unwrap_or_default();
+        let target = self.shown.with_value(|v| match &v.loaded {
+            Loaded::Found(u, _) => Some((u.status().cloned(), u.high_risk_user == Some(true), u.email_address.clone(), u.id.clone())),
+            _ => None,
+        });
+        match (act.as_str(), target) {
+            ("retry", _) => self.load(),
+            ("unsynched", _) => {
+                self.shown.update_value(|v| v.unsynched = true);
+                self.load();
+            }
+            ("status", Some((status, ..))) => self.ask(Pending::Status(match status {
+                // Pending deletion offers "Enable": the server explains why it cannot (409).
+                Some(UserStatus::Disabled | UserStatus::PendingDeletion) => UserStatus::Enabled,
+                _ => UserStatus::Disabled,
+            })),
+            ("risk", Some((_, high_risk, ..))) => {
+                self.ask(Pending::HighRisk(if high_risk { HighRiskAction::Remove } else { HighRiskAction::Add }))
+            }
+            ("undo", _) => {
+                let Some(undo) = self.shown.try_update_value(|v| v.undo.take()).flatten() else { return };
+                self.run(
+                    match undo {
+                        Undo::Status(s) => Pending::Status(s),
+                        Undo::HighRisk(a) => Pending::HighRisk(a),
+                    },
+                    true,
+                );
+            }
+            ("confirm" | "cancel", _) => {
+                if let Some(d) = button.closest("dialog").ok().flatten().and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
+                    d.close();
+                }
+                let pending = self.shown.try_update_value(|v| v.pending.take()).flatten();
+                if let (Some(change), "confirm") = (pending, act.as_str()) {
+                    self.run(change, false);
+                }
+            }
+            ("copy-email" | "copy-id", Some((_, _, email, id))) => {
+                let text = if act == "copy-email" { email } else { id };
+                if let Some(w) = web_sys::window() {
+                    let _ = w.navigator().clipboard().write_text(&text);
+                    button.set_text_content(Some("Copied"));
+                    set_timeout(move || button.set_text_content(Some("Copy")), std::time::Duration::from_secs(2));
+                }
+            }
+            _ => {}
+        }
     }
 }
 
-#[component]
-fn UserDetails(user: User, raw: String, loaded: RwSignal<Loaded>, reload: RwSignal<u32>, change: ChangeState) -> impl IntoView {
-    let session = use_session();
-    let log = use_log();
-    let ChangeState { busy, outcome, undo } = change;
-    let flash = use_context::<crate::ui::Flash>().and_then(|crate::ui::Flash(f)| f.try_update(Option::take).flatten());
-    let confirm_open = RwSignal::new(false);
-    let pending = RwSignal::new(None::<Pending>);
+/// "Name (email)", or the email alone.
+fn who(u: &User) -> String {
+    let name = u.display_name();
+    if name.is_empty() { u.email_address.clone() } else { format!("{name} ({})", u.email_address) }
+}
 
-    let name = user.display_name();
-    let who = if name.is_empty() { user.email_address.clone() } else { format!("{name} ({})", user.email_address) };
-    let status = user.status().cloned();
-    let pending_deletion = status == Some(UserStatus::PendingDeletion) || user.mark_deleted == Some(true);
-    let high_risk = user.high_risk_user == Some(true);
-    let id = user.id.clone();
-    let email = user.email_address.clone();
-
-    let denial = move |op: Operation| session.get().and_then(|s| s.allows(op).err().map(|d| d.explain(op)));
-
-    // Runs a change and reports it: the page shows what the server answered, the log keeps it.
-    let run = {
-        let (id, email, who, status) = (id.clone(), email.clone(), who.clone(), status.clone());
-        Callback::new(move |(change, is_undo): (Pending, bool)| {
-            let Some(s) = session.get_untracked() else { return };
-            let (id, email, who, before) = (id.clone(), email.clone(), who.clone(), status.clone());
-            busy.set(Some(match change {
-                Pending::Status(UserStatus::Disabled) => "Disabling…",
-                Pending::Status(_) => "Enabling…",
-                Pending::HighRisk(HighRiskAction::Add) => "Adding to the high-risk list…",
-                Pending::HighRisk(HighRiskAction::Remove) => "Removing from the high-risk list…",
-            }));
-            outcome.set(None);
-            spawn_local(async move {
-                let result = apply(&s, &change, &id, &email, &who, pending_deletion).await;
-                busy.set(None);
-                let action = action_label(&change, is_undo);
-                match result {
-                    Ok((m, answered)) => {
-                        log.record(&action, &email, Outcome::Succeeded, answered);
-                        undo.set(if is_undo { None } else { Some(reverse(&change, &before)) });
-                        outcome.set(Some((m, true)));
-                        match change {
-                            Pending::Status(new) => loaded.update(|l| {
-                                if let Loaded::Found(u, _) = l {
-                                    u.user_status = Some(new);
-                                }
-                            }),
-                            // The lookup is the truth about the flag: read it back.
-                            Pending::HighRisk(_) => reload.update(|n| *n += 1),
-                        }
-                    }
-                    Err((m, details)) => {
-                        log.record(&action, &email, Outcome::Failed, details);
-                        outcome.set(Some((m, false)));
-                    }
-                }
-            });
-        })
+pub fn page(email: String) -> AnyView {
+    let ctx = Ctx {
+        session: use_session(),
+        log: use_log(),
+        shown: StoredValue::new(Shown {
+            email: email.clone(),
+            loaded: Loaded::Loading,
+            unsynched: false,
+            busy: None,
+            outcome: None,
+            undo: None,
+            pending: None,
+            flash: use_context::<Flash>().and_then(|Flash(f)| f.try_update(Option::take).flatten()),
+        }),
+        root: NodeRef::new(),
     };
-    let run_confirmed = Callback::new(move |_| {
-        if let Some(change) = pending.get_untracked() {
-            run.run((change, false));
+    ctx.load();
+    // What the credential allows can change while the page is open (rights found out,
+    // a token replaced): the controls say so at once.
+    Effect::new(move |_| {
+        if let Some(s) = ctx.session.get() {
+            s.changed.track();
         }
+        ctx.draw_actions();
     });
-    let ask = move |change: Pending| {
-        pending.set(Some(change));
-        confirm_open.set(true);
-    };
-
-    let (title, body, confirm_label) = {
-        let who = who.clone();
-        let title = Signal::derive(move || match pending.get() {
-            Some(Pending::Status(UserStatus::Disabled)) => format!("Disable {who}?"),
-            Some(Pending::Status(_)) => format!("Enable {who}?"),
-            Some(Pending::HighRisk(HighRiskAction::Add)) => format!("Add {who} to the high-risk list?"),
-            Some(Pending::HighRisk(HighRiskAction::Remove)) => format!("Remove {who} from the high-risk list?"),
-            None => String::new(),
-        });
-        let body = Signal::derive(move || match pending.get() {
-            Some(Pending::Status(UserStatus::Disabled)) => "A disabled user cannot access protected resources or register devices until an administrator enables them again.".to_string(),
-            Some(Pending::Status(_)) => "The user can access protected resources again.".to_string(),
-            Some(Pending::HighRisk(HighRiskAction::Add)) => "Access policies for high-risk users apply to them from their next authentication.".to_string(),
-            Some(Pending::HighRisk(HighRiskAction::Remove)) => "Access policies for high-risk users no longer apply to them.".to_string(),
-            None => String::new(),
-        });
-        let label = Signal::derive(move || match pending.get() {
-            Some(Pending::Status(UserStatus::Disabled)) => "Disable".to_string(),
-            Some(Pending::Status(_)) => "Enable".to_string(),
-            Some(Pending::HighRisk(HighRiskAction::Add)) => "Add to list".to_string(),
-            _ => "Remove from list".to_string(),
-        });
-        (title, body, label)
-    };
-
-    let status_text = status.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "Unknown".into());
-    let status_control = {
-        let status = status.clone();
-        move || {
-            if let Some(why) = denial(Operation::SetUserStatus) {
-                return view! { <p class="why-not" data-test="status-denied">{why}</p> }.into_any();
-            }
-            // Pending deletion shows "Enable": the server explains why it cannot (409).
-            let next = match status {
-                Some(UserStatus::Disabled | UserStatus::PendingDeletion) => UserStatus::Enabled,
-                _ => UserStatus::Disabled,
-            };
-            let disabling = next == UserStatus::Disabled;
-            let label = if disabling { "Disable user" } else { "Enable user" };
-            view! {
-                <button type="button" class:danger=disabling data-test="status-toggle"
-                    disabled=move || busy.get().is_some()
-                    on:click=move |_| {
-                        // Only disabling locks someone out, so only disabling asks first.
-                        if disabling { ask(Pending::Status(next.clone())) } else { run.run((Pending::Status(next.clone()), false)) }
-                    }>{label}</button>
-            }.into_any()
-        }
-    };
-    let risk_control = move || {
-        if let Some(why) = denial(Operation::ChangeHighRisk) {
-            return view! { <p class="why-not" data-test="risk-denied">{why}</p> }.into_any();
-        }
-        let action = if high_risk { HighRiskAction::Remove } else { HighRiskAction::Add };
-        let label = if high_risk { "Remove from high-risk list" } else { "Add to high-risk list" };
-        view! {
-            <button type="button" data-test="risk-toggle" disabled=move || busy.get().is_some()
-                on:click=move |_| ask(Pending::HighRisk(action))>{label}</button>
-        }.into_any()
-    };
-    // Editing: offered for local users, explained for everyone else.
-    let edit_control = {
-        let editable = cas_core::localuser::LocalUserForm::editable(&user);
-        let source = user.identity_source.clone().unwrap_or_default();
-        let target = Page::EditUser(user.email_address.clone());
-        move || {
-            if !editable {
-                return view! { <p class="why-not" data-test="edit-denied">{format!("Not editable here: the user comes from \u{201c}{source}\u{201d}, and only Local Identity Source users can be edited.")}</p> }.into_any();
-            }
-            match denial(Operation::UpdateLocalUser) {
-                Some(why) => view! { <p class="why-not" data-test="edit-denied">{why}</p> }.into_any(),
-                None => view! { <Link to=target.clone() class="button">"Edit"</Link> }.into_any(),
-            }
-        }
-    };
-    let undo_view = {
-        move || {
-            undo.get().map(|u| {
-                let change = match u {
-                    Undo::Status(s) => Pending::Status(s),
-                    Undo::HighRisk(a) => Pending::HighRisk(a),
-                };
-                view! { <button type="button" data-test="undo" disabled=move || busy.get().is_some()
-                    on:click=move |_| { undo.set(None); run.run((change.clone(), true)) }>"Undo"</button> }
-            })
-        }
-    };
-
-    let extra = cas_core::json::Json::parse(&raw).map(|j| cas_core::decode::user_extras(&j)).unwrap_or_default();
-    let groups = detail_groups(&user, &name, &status_text);
-
+    let search = route::path(&Page::Search);
     view! {
-        <div class="title-row">
-            <h1 id="user-title">{if name.is_empty() { user.email_address.clone() } else { name.clone() }}</h1>
-            <span class=crate::ui::status_class(&status_text) data-test="status">{status_text.clone()}</span>
-            {high_risk.then(|| view! { <span class="badge risk" data-test="high-risk-badge">"High risk"</span> })}
-        </div>
-        <div class="actions" aria-label="Actions">
-            {status_control}
-            {risk_control}
-            {edit_control}
-            {undo_view}
-            <p class="busy" role="status">{move || busy.get()}</p>
-        </div>
-        {move || outcome.get().map(|(m, ok)| view! { <Note message=m kind=if ok { "note ok" } else { "note error" }/> })}
-        {flash.map(|m| view! { <Note message=m kind="note ok"/> })}
-        <Confirm open=confirm_open title=title body=body confirm_label=confirm_label on_confirm=run_confirmed/>
+        <section class="user" aria-labelledby="user-title">
+            <div node_ref=ctx.root on:click=move |ev| ctx.on_click(&ev)>
+                <p class="crumbs"><a href=search>"← Search"</a></p>
+                <div id="u-body"><p class="busy" role="status">{format!("Looking up {email}…")}</p></div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
 
-        <div class="groups">
-            <section aria-labelledby="g-identity"><h2 id="g-identity">"Identity"</h2><dl>
-                <div><dt>"Email"</dt><dd><span data-test="email">{user.email_address.clone()}</span> <CopyButton text=user.email_address.clone() label="Copy email"/></dd></div>
-                <div><dt>"User ID"</dt><dd><code data-test="user-id">{user.id.clone()}</code> <CopyButton text=user.id.clone() label="Copy user ID"/></dd></div>
-                {rows(groups[0].1.clone())}
-            </dl></section>
-            {groups.into_iter().skip(1).map(|(title, items)| view! {
-                <section aria-label=title><h2>{title}</h2><dl>{rows(items)}</dl></section>
-            }).collect_view()}
-        </div>
-        {(!extra.is_empty()).then(|| view! {
-            <section aria-labelledby="g-other"><h2 id="g-other">"Other fields from the server"</h2>
-                <dl class="extra" data-test="extra">{rows(extra)}</dl></section>
-        })}
-        <details><summary>"Raw answer"</summary><pre>{raw}</pre></details>
+const FOUND: &str = concat!(
+    r#"<div class="title-row"><h1 id="user-title"></h1></div>"#,
+    r#"<div id="u-actions" class="actions" aria-label="Actions"></div><div id="u-outcome"></div>"#,
+    r#"<dialog id="u-confirm" class="confirm" aria-labelledby="confirm-title"><h2 id="confirm-title"></h2><p></p>"#,
+    r#"<div class="actions"><button type="button" data-act="cancel">Cancel</button>"#,
+    r#"<button type="button" class="danger" data-act="confirm"></button></div></dialog>"#,
+    r#"<div class="groups"></div>"#,
+);
+
+/// The page body for what is loaded.
+fn draw(root: &Element, v: &Shown, session: Option<&Session>) {
+    let Some(body) = part(root, "u-body") else { return };
+    match &v.loaded {
+        Loaded::Loading => {}
+        Loaded::Failed(m) => {
+            body.set_text_content(None);
+            if let Some(h) = el(&body, "h1", "", &v.email) {
+                attrs(&h, &[("id", "user-title")]);
+            }
+            if let Some(n) = note(&body, "note error", &m.what, &m.next) {
+                attrs(&n, &[("role", "alert")]);
+            }
+            let Some(a) = el(&body, "div", "actions", "") else { return };
+            for (act, text) in [("retry", "Try again"), ("unsynched", "Search the identity source")] {
+                if let Some(b) = el(&a, "button", "", text) {
+                    attrs(&b, &[("type", "button"), ("data-act", act), ("data-test", if act == "unsynched" { "search-unsynched" } else { "retry" })]);
+                }
+            }
+        }
+        Loaded::Found(u, raw) => {
+            body.set_inner_html(FOUND);
+            draw_user(&body, u, raw);
+            draw_actions(root, v, session);
+        }
+    }
+}
+
+/// The title, the groups of fields, the server's other fields and its raw answer.
+fn draw_user(body: &Element, u: &User, raw: &str) {
+    let name = u.display_name();
+    let status = u.status().map(|s| s.to_string()).unwrap_or_else(|| "Unknown".into());
+    if let Some(title) = body.first_element_child() {
+        if let Some(h) = title.first_element_child() {
+            h.set_text_content(Some(if name.is_empty() { &u.email_address } else { &name }));
+        }
+        if let Some(b) = el(&title, "span", &status_class(&status), &status) {
+            attrs(&b, &[("data-test", "status")]);
+        }
+        if u.high_risk_user == Some(true) {
+            if let Some(b) = el(&title, "span", "badge risk", "High risk") {
+                attrs(&b, &[("data-test", "high-risk-badge")]);
+            }
+        }
+    }
+    let Some(groups) = body.query_selector(".groups").ok().flatten() else { return };
+    for (i, (title, items)) in detail_groups(u, &name, &status).into_iter().enumerate() {
+        let Some(sec) = el(&groups, "section", "", "") else { return };
+        attrs(&sec, &[("aria-label", title)]);
+        el(&sec, "h2", "", title);
+        let Some(dl) = el(&sec, "dl", "", "") else { return };
+        if i == 0 {
+            for (label, value, tag, test, act, copy) in [
+                ("Email", &u.email_address, "span", "email", "copy-email", "Copy email"),
+                ("User ID", &u.id, "code", "user-id", "copy-id", "Copy user ID"),
+            ] {
+                let Some(dd) = row(&dl, label, "") else { return };
+                if let Some(v) = el(&dd, tag, "", value) {
+                    attrs(&v, &[("data-test", test)]);
+                }
+                let _ = dd.append_with_str_1(" ");
+                if let Some(b) = el(&dd, "button", "copy", "Copy") {
+                    attrs(&b, &[("type", "button"), ("data-act", act), ("aria-label", copy)]);
+                }
+            }
+        }
+        for (label, value) in items {
+            row(&dl, &label, &value);
+        }
+    }
+    let extra = cas_core::json::Json::parse(raw).map(|j| cas_core::decode::user_extras(&j)).unwrap_or_default();
+    if !extra.is_empty() {
+        if let Some(sec) = el(body, "section", "", "") {
+            attrs(&sec, &[("aria-label", "Other fields from the server")]);
+            el(&sec, "h2", "", "Other fields from the server");
+            if let Some(dl) = el(&sec, "dl", "extra", "") {
+                attrs(&dl, &[("data-test", "extra")]);
+                for (label, value) in extra {
+                    row(&dl, &label, &value);
+                }
+            }
+        }
+    }
+    if let Some(d) = el(body, "details", "", "") {
+        el(&d, "summary", "", "Raw answer");
+        el(&d, "pre", "", raw);
+    }
+}
+
+/// One `<div><dt>label</dt><dd>value</dd></div>`; returns the `dd`.
+fn row(dl: &Element, label: &str, value: &str) -> Option<Element> {
+    let d = el(dl, "div", "", "")?;
+    el(&d, "dt", "", label);
+    el(&d, "dd", "", value)
+}
+
+/// The buttons (or why each is not offered), the undo, what is in flight and the last outcome.
+fn draw_actions(root: &Element, v: &Shown, session: Option<&Session>) {
+    let (Some(actions), Some(outcome), Loaded::Found(u, _)) = (part(root, "u-actions"), part(root, "u-outcome"), &v.loaded) else { return };
+    actions.set_text_content(None);
+    let denial = |op: Operation| session.and_then(|s| s.allows(op).err().map(|d| d.explain(op)));
+    let why_not = |why: &str, test: &str| {
+        if let Some(p) = el(&actions, "p", "why-not", why) {
+            attrs(&p, &[("data-test", test)]);
+        }
+    };
+    let button = |class: &str, text: &str, act: &str, test: &str| {
+        if let Some(b) = el(&actions, "button", class, text) {
+            attrs(&b, &[("type", "button"), ("data-act", act), ("data-test", test)]);
+            if v.busy.is_some() {
+                attrs(&b, &[("disabled", "")]);
+            }
+        }
+    };
+    match denial(Operation::SetUserStatus) {
+        Some(why) => why_not(&why, "status-denied"),
+        None => match u.status() {
+            Some(UserStatus::Disabled | UserStatus::PendingDeletion) => button("", "Enable user", "status", "status-toggle"),
+            _ => button("danger", "Disable user", "status", "status-toggle"),
+        },
+    }
+    match denial(Operation::ChangeHighRisk) {
+        Some(why) => why_not(&why, "risk-denied"),
+        None if u.high_risk_user == Some(true) => button("", "Remove from high-risk list", "risk", "risk-toggle"),
+        None => button("", "Add to high-risk list", "risk", "risk-toggle"),
+    }
+    // Editing: offered for local users, explained for everyone else.
+    if !LocalUserForm::editable(u) {
+        let source = u.identity_source.clone().unwrap_or_default();
+        why_not(&format!("Not editable here: the user comes from \u{201c}{source}\u{201d}, and only Local Identity Source users can be edited."), "edit-denied");
+    } else if let Some(why) = denial(Operation::UpdateLocalUser) {
+        why_not(&why, "edit-denied");
+    } else if let Some(a) = el(&actions, "a", "button", "Edit") {
+        attrs(&a, &[("href", &route::path(&Page::EditUser(u.email_address.clone())))]);
+    }
+    if v.undo.is_some() {
+        button("", "Undo", "undo", "undo");
+    }
+    if let Some(p) = el(&actions, "p", "busy", v.busy.unwrap_or_default()) {
+        attrs(&p, &[("role", "status")]);
+    }
+    outcome.set_text_content(None);
+    let notes = v.outcome.iter().map(|(m, ok)| (m, *ok)).chain(v.flash.iter().map(|m| (m, true)));
+    for (m, ok) in notes {
+        if let Some(n) = note(&outcome, if ok { "note ok" } else { "note error" }, &m.what, &m.next) {
+            attrs(&n, &[("role", if ok { "status" } else { "alert" })]);
+        }
     }
 }
 
@@ -333,10 +493,6 @@ fn detail_groups(u: &User, name: &str, status: &str) -> Vec<(&'static str, Vec<(
             r("Offline expires", or_dash(&u.offline_emergency_tokencode_expiration)),
         ]),
     ]
-}
-
-fn rows(items: Vec<(String, String)>) -> impl IntoView {
-    items.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()
 }
 
 fn reverse(change: &Pending, before: &Option<UserStatus>) -> Undo {
