@@ -376,7 +376,7 @@ fn draw_user(body: &Element, u: &User, raw: &str) {
     }
     let extra = cas_core::json::Json::parse(raw).map(|j| cas_core::decode::user_extras(&j)).unwrap_or_default();
     if !extra.is_empty() {
-        if let Some(sec) = el(body, "section", "", "") {
+        if let Some(sec) = el(&groups, "section", "", "") {
             attrs(&sec, &[("aria-label", "Other fields from the server")]);
             el(&sec, "h2", "", "Other fields from the server");
             if let Some(dl) = el(&sec, "dl", "extra", "") {
