@@ -462,7 +462,7 @@ pub fn only(env: &setup::Toolchain) -> Result {
         }
     } else {
         // The proxies in this config are never used: trunk only builds.
-        let config = crate::trunk_config("Trunk-deploy.toml", "http://127.0.0.1:9/AdminInterface/restapi/", "http://127.0.0.1:9/oauth/", &dist)?;
+        let config = crate::trunk_config("Trunk-deploy.toml", "http://127.0.0.1:9/AdminInterface/restapi/", "http://127.0.0.1:9/oauth/", &dist, crate::Watch::Nothing)?;
         run(cmd("trunk").arg("build").arg("--config").arg(&config).args(["--offline", "--release"]).current_dir(&r))?;
     }
     browser_tests_in(&work, env, &dist, false)
