@@ -103,8 +103,6 @@ fn inline_scripts(html: &str) -> Vec<String> {
 pub fn check_dist(dist: &Path) -> Result {
     let csp = policy_of(dist)?;
     configs_send(&csp)?;
-    // As `cargo xtask dist` ships it: both configs send these copies.
-    crate::size::precompress(dist)?;
     let file = dist.join("csp.txt");
     std::fs::write(&file, format!("{}\n", csp.policy)).map_err(|e| format!("writing {}: {e}", file.display()))?;
     println!("index.html has no inline script; the Content-Security-Policy header for this build ({}):", file.display());

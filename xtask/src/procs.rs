@@ -62,9 +62,7 @@ impl Child {
             }
         }
     }
-}
 
-impl Child {
     /// Waits until `url` answers 200, for at most `secs`; fails at once if the process exits.
     pub fn wait_http(&mut self, url: &str, secs: u64) -> Result {
         let start = Instant::now();
