@@ -29,13 +29,7 @@ enum Loaded {
     Failed(UserMessage),
 }
 
-/// A change the operator can take back with one click.
-#[derive(Clone, PartialEq)]
-enum Undo {
-    Status(UserStatus),
-    HighRisk(HighRiskAction),
-}
-
+/// A change to make: asked about, in flight, or the one that takes the last change back.
 #[derive(Clone, PartialEq)]
 enum Pending {
     Status(UserStatus),
@@ -51,7 +45,8 @@ struct Shown {
     unsynched: bool,
     busy: Option<&'static str>,
     outcome: Option<(UserMessage, bool)>,
-    undo: Option<Undo>,
+    /// What takes the last change back, with one click.
+    undo: Option<Pending>,
     /// The change the confirmation dialog asks about.
     pending: Option<Pending>,
     /// A message from the page before (e.g. "Saved." after an edit), shown once.
@@ -221,14 +216,9 @@ impl Ctx {
                 self.ask(Pending::HighRisk(if high_risk { HighRiskAction::Remove } else { HighRiskAction::Add }))
             }
             ("undo", _) => {
-                let Some(undo) = self.shown.try_update_value(|v| v.undo.take()).flatten() else { return };
-                self.run(
-                    match undo {
-                        Undo::Status(s) => Pending::Status(s),
-                        Undo::HighRisk(a) => Pending::HighRisk(a),
-                    },
-                    true,
-                );
+                if let Some(undo) = self.shown.try_update_value(|v| v.undo.take()).flatten() {
+                    self.run(undo, true);
+                }
             }
             ("confirm" | "cancel", _) => {
                 if let Some(d) = button.closest("dialog").ok().flatten().and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
@@ -318,9 +308,9 @@ fn draw(root: &Element, v: &Shown, session: Option<&Session>) {
                 attrs(&n, &[("role", "alert")]);
             }
             let Some(a) = el(&body, "div", "actions", "") else { return };
-            for (act, text) in [("retry", "Try again"), ("unsynched", "Search the identity source")] {
+            for (act, text, test) in [("retry", "Try again", "retry"), ("unsynched", "Search the identity source", "search-unsynched")] {
                 if let Some(b) = el(&a, "button", "", text) {
-                    attrs(&b, &[("type", "button"), ("data-act", act), ("data-test", if act == "unsynched" { "search-unsynched" } else { "retry" })]);
+                    attrs(&b, &[("type", "button"), ("data-act", act), ("data-test", test)]);
                 }
             }
         }
@@ -495,11 +485,11 @@ fn detail_groups(u: &User, name: &str, status: &str) -> Vec<(&'static str, Vec<(
     ]
 }
 
-fn reverse(change: &Pending, before: &Option<UserStatus>) -> Undo {
+fn reverse(change: &Pending, before: &Option<UserStatus>) -> Pending {
     match change {
-        Pending::Status(_) => Undo::Status(before.clone().unwrap_or(UserStatus::Enabled)),
-        Pending::HighRisk(HighRiskAction::Add) => Undo::HighRisk(HighRiskAction::Remove),
-        Pending::HighRisk(HighRiskAction::Remove) => Undo::HighRisk(HighRiskAction::Add),
+        Pending::Status(_) => Pending::Status(before.clone().unwrap_or(UserStatus::Enabled)),
+        Pending::HighRisk(HighRiskAction::Add) => Pending::HighRisk(HighRiskAction::Remove),
+        Pending::HighRisk(HighRiskAction::Remove) => Pending::HighRisk(HighRiskAction::Add),
     }
 }
 
