@@ -6,8 +6,16 @@
 
 use crate::router::navigate;
 use cas_core::route;
+use leptos::html;
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use web_sys::{Element, HtmlDivElement};
+
+/// A drawn page's root while it is on screen: async work checks it before drawing on a page
+/// the operator has left.
+pub fn on_screen(root: NodeRef<html::Div>) -> Option<HtmlDivElement> {
+    root.get_untracked().filter(|r| r.is_connected())
+}
 
 /// Appends a new `tag` element to `parent`, with `class` and text when not empty.
 pub fn el(parent: &Element, tag: &str, class: &str, text: &str) -> Option<Element> {

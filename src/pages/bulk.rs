@@ -10,7 +10,7 @@
 //! The job's buttons are redrawn only when its phase changes, so a click always lands.
 
 use crate::api;
-use crate::dom::{attrs, closest, el, follow_link, note, part};
+use crate::dom::{attrs, closest, el, follow_link, note, on_screen, part};
 use crate::pages::high_risk::{draw_rows, vlist_markup, Cell};
 use crate::session::{use_session, SessionCtx};
 use crate::ui::{download, use_log, ActionLog};
@@ -145,7 +145,7 @@ impl Bulk {
 
     /// Draws what changed, if the page is shown.
     fn redraw(self) {
-        let Some(root) = self.root.get_untracked().filter(|r| r.is_connected()) else { return };
+        let Some(root) = on_screen(self.root) else { return };
         let denied = self.session.get_untracked().and_then(|s| s.allows(Operation::ChangeHighRisk).err().map(|d| d.explain(Operation::ChangeHighRisk)));
         self.data.update_value(|d| {
             let phase = d.phase();

@@ -7,7 +7,7 @@
 //! Drawn the plain way (see `dom`).
 
 use crate::api;
-use crate::dom::{attrs, closest, el, follow_link, note, part};
+use crate::dom::{attrs, closest, el, follow_link, note, on_screen, part};
 use crate::session::use_session;
 use cas_core::access::Operation;
 use cas_core::error::{message, UserMessage};
@@ -147,7 +147,7 @@ pub fn page() -> AnyView {
     let session = use_session();
     let data = StoredValue::new(Listed::default());
     let root = NodeRef::<html::Div>::new();
-    let live = move || root.get_untracked().filter(|r| r.is_connected());
+    let live = move || on_screen(root);
 
     let load = move || {
         let Some(s) = session.get_untracked() else { return };

@@ -6,7 +6,7 @@
 //! `draw_actions` put it on the page; clicks are delegated to the page's root.
 
 use crate::api;
-use crate::dom::{attrs, closest, el, follow_link, note, part};
+use crate::dom::{attrs, closest, el, follow_link, note, on_screen, part};
 use crate::session::{use_session, Session, SessionCtx};
 use crate::ui::{or_dash, status_class, use_log, yes_no, ActionLog, Flash};
 use cas_core::access::Operation;
@@ -63,10 +63,8 @@ struct Ctx {
 }
 
 impl Ctx {
-    /// The page's root while it is on screen: async work checks it before drawing on a page
-    /// the operator has left.
     fn live(&self) -> Option<Element> {
-        self.root.get_untracked().map(Element::from).filter(|r| r.is_connected())
+        on_screen(self.root).map(Element::from)
     }
 
     fn draw(&self) {
