@@ -1,16 +1,21 @@
 //! The shell: routes, the header that says what the console is connected as, and the
 //! connect screen in place of any page while nothing is connected (the URL is kept, so a
-//! pasted deep link opens once the operator connects).
+//! pasted deep link, or a search in the address bar, opens once the operator connects).
 
-use crate::api::Activity;
-use crate::pages::{connect::Connect, edit_user::EditUserPage, log::LogPage, search::{LastSearch, SearchPage}, user};
-use crate::pages::{bulk::{self, Bulk}, high_risk};
-use crate::router::{provide_router, use_page, Link};
+use crate::pages::bulk::{BulkJobs, BulkPage};
+use crate::pages::connect::Connect;
+use crate::pages::edit_user::EditUserPage;
+use crate::pages::high_risk::HighRiskPage;
+use crate::pages::log::LogPage;
+use crate::pages::search::SearchPage;
+use crate::pages::user::UserPage;
 use crate::session::{now_secs, use_session, SessionCtx};
-use crate::ui::ActionLog;
+use crate::ui::{ActionLog, Flash};
 use cas_core::jwt::time_left;
+use cas_core::route::{path, Page};
 use leptos::prelude::*;
-use cas_core::route::Page;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
 use std::time::Duration;
 
 #[component]
@@ -18,35 +23,33 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx(RwSignal::new_local(None));
     provide_context(session);
     provide_context(ActionLog(RwSignal::new(Vec::new())));
-    let activity = Activity(RwSignal::new(None));
-    activity.register();
-    provide_context(activity);
-    provide_context(LastSearch::new());
-    provide_context(crate::ui::Flash(RwSignal::new(None)));
-    provide_router();
-    provide_context(Bulk::new());
-    let connected = Memo::new(move |_| session.0.with(|s| s.is_some()));
-    let page = use_page();
+    provide_context(Flash(RwSignal::new(None)));
+    provide_context(BulkJobs::new());
+    let connected = Memo::new(move |_| session.0.with(Option::is_some));
 
     view! {
-        <a class="skip" href="#main">"Skip to content"</a>
-        <Header/>
-        <main id="main" tabindex="-1">
-            {move || if !connected.get() {
-                view! { <Connect/> }.into_any()
-            } else {
-                match page.get() {
-                    Page::Search => view! { <SearchPage/> }.into_any(),
-                    Page::User(email) => user::page(email),
-                    Page::EditUser(email) => view! { <EditUserPage email=email/> }.into_any(),
-                    Page::Log => view! { <LogPage/> }.into_any(),
-                    Page::HighRiskList => high_risk::page(),
-                    Page::BulkHighRisk => bulk::page(),
-                    _ => view! { <p class="empty">"There is no page at this address. " <Link to=Page::Search>"Search users"</Link></p> }.into_any(),
-                }
-            }}
-        </main>
+        <Router>
+            <a class="skip" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Show when=move || connected.get() fallback=|| view! { <Connect/> }>
+                    <Routes fallback=|| view! { <NoPage/> }>
+                        <Route path=path!("/") view=SearchPage/>
+                        <Route path=path!("/users/:email") view=UserPage/>
+                        <Route path=path!("/users/:email/edit") view=EditUserPage/>
+                        <Route path=path!("/high-risk") view=HighRiskPage/>
+                        <Route path=path!("/high-risk/bulk") view=BulkPage/>
+                        <Route path=path!("/log") view=LogPage/>
+                    </Routes>
+                </Show>
+            </main>
+        </Router>
     }
+}
+
+#[component]
+fn NoPage() -> impl IntoView {
+    view! { <p class="empty">"There is no page at this address. " <A href=path(&Page::Search)>"Search users"</A></p> }
 }
 
 /// Ticks every few seconds so "time left" stays true.
@@ -62,7 +65,6 @@ fn clock() -> ReadSignal<u64> {
 fn Header() -> impl IntoView {
     let session = use_session();
     let log = expect_context::<ActionLog>();
-    let Activity(activity) = expect_context::<Activity>();
     let now = clock();
 
     let status = move || {
@@ -83,19 +85,20 @@ fn Header() -> impl IntoView {
             <button type="button" class="disconnect" on:click=move |_| session.disconnect()>"Disconnect"</button>
         })
     };
+    let waiting = move || session.get().and_then(|s| s.waiting.get());
 
     view! {
         <header class="top">
-            <div class="brand"><Link to=Page::Search>"CAS user console"</Link></div>
+            <div class="brand"><A href=path(&Page::Search)>"CAS user console"</A></div>
             <nav aria-label="Main">
-                <Link to=Page::Search>"Search"</Link>
-                <Link to=Page::HighRiskList>"High-risk list"</Link>
-                <Link to=Page::Log>{move || format!("Action log ({})", log.0.with(Vec::len))}</Link>
+                <A href=path(&Page::Search) exact=true>"Search"</A>
+                <A href=path(&Page::HighRiskList) exact=true>"High-risk list"</A>
+                <A href=path(&Page::Log)>{move || format!("Action log ({})", log.0.with(Vec::len))}</A>
             </nav>
             <div class="session">{status}</div>
         </header>
         <ExpiredToken/>
-        <p class="activity" role="status" aria-live="polite">{move || activity.get()}</p>
+        <p class="activity" role="status" aria-live="polite">{waiting}</p>
     }
 }
 
@@ -110,20 +113,23 @@ fn ExpiredToken() -> impl IntoView {
         s.is_expired().then_some(s)
     };
     view! {
-        {move || expired().map(|s2| {
+        {move || expired().map(|s| {
+            let submit = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let t = text.get_untracked();
+                if !t.trim().is_empty() {
+                    s.replace_pasted(t.trim().to_string());
+                    text.set(String::new());
+                }
+            };
             view! {
-                <form class="note error expired" on:submit=move |ev| {
-                    ev.prevent_default();
-                    let t = text.get_untracked();
-                    if !t.trim().is_empty() {
-                        s2.replace_pasted(t.trim().to_string());
-                        text.set(String::new());
-                    }
-                }>
+                <form class="note error expired" on:submit=submit>
                     <p class="what">"Your token has expired (403). The page stays as it is."</p>
+                    // A text field, not a password one: browsers offer to save password
+                    // fields, i.e. to write the token to disk.
                     <label>"Paste a fresh token, then repeat what you were doing "
-                        <input type="password" autocomplete="off" prop:value=move || text.get()
-                            on:input=move |ev| text.set(event_target_value(&ev))/>
+                        <input type="text" autocomplete="off" spellcheck="false" data-test="fresh-token"
+                            prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
                     </label>
                     <button type="submit">"Use this token"</button>
                     <button type="button" on:click=move |_| session.disconnect()>"Disconnect"</button>

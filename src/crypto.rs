@@ -60,14 +60,8 @@ pub async fn import_pkcs8(der: &[u8]) -> Result<Signer, String> {
 }
 
 /// Imports a private JWK (checked by `cas_core::jwk::inspect`).
-pub async fn import_jwk(jwk: &cas_core::json::Json, alg: Alg, kid: Option<String>) -> Result<Signer, String> {
-    let text = jwk.text();
-    let data: Object = js_sys::JSON::parse(&text).map_err(js_error)?.unchecked_into();
-    // WebCrypto refuses a JWK whose "alg"/"use"/"key_ops" disagree with the import; RSA's
-    // JWKs sometimes carry them, and they add nothing here.
-    for member in ["alg", "use", "key_ops"] {
-        let _ = Reflect::delete_property(&data, &JsValue::from_str(member));
-    }
+pub async fn import_jwk(jwk: &cas_core::jwk::Jwk, alg: Alg, kid: Option<String>) -> Result<Signer, String> {
+    let data: Object = js_sys::JSON::parse(&jwk.for_import()).map_err(js_error)?.unchecked_into();
     let promise = subtle()?
         .import_key_with_object("jwk", &data, &algorithm(alg), false, &usages())
         .map_err(js_error)?;

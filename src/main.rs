@@ -7,11 +7,10 @@
 mod api;
 mod app;
 mod crypto;
-mod dom;
 mod pages;
-mod router;
 mod session;
 mod ui;
+mod virtual_list;
 
 // Talc in place of Rust's default dlmalloc: several KiB less wasm, and faster.
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]

@@ -1,5 +1,6 @@
 //! The connected credential, in memory only. It mints, renews and forgets bearer tokens;
-//! nothing here is ever written to storage, a URL or the log.
+//! nothing here is ever written to storage, a URL or the log. Disconnecting closes it: every
+//! request it tracks is aborted and nothing more leaves under it.
 
 use crate::api;
 use crate::crypto::{self, Signer};
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
+use web_sys::AbortController;
 
 pub fn now_secs() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
@@ -20,7 +22,7 @@ pub fn now_secs() -> u64 {
 pub enum Source {
     KeyFile { access_id: String, audience: String, signer: Signer },
     OAuth { client_id: String, token_url: String, token_path: String, scopes: Vec<String>, signer: Signer },
-    Pasted { token: String },
+    Pasted,
 }
 
 /// What the credential may do, as far as the console knows.
@@ -44,16 +46,32 @@ pub struct Session {
     token: RefCell<Option<Held>>,
     minting: Cell<bool>,
     expired: Cell<bool>,
-    /// Bumped on every change the header shows (renewal, expiry, role).
-    pub changed: RwSignal<u64>,
+    closed: Cell<bool>,
+    /// Requests in flight or waiting under this credential, aborted on Disconnect.
+    tracked: RefCell<Vec<(u64, AbortController)>>,
+    next_tracked: Cell<u64>,
+    /// Notified on every change the header shows (renewal, expiry, role).
+    pub changed: ArcTrigger,
+    /// What the console is waiting on (a rate limit, a renewal), shown in the header.
+    pub waiting: ArcRwSignal<Option<String>>,
+}
+
+/// Stops tracking a request when it is done.
+pub struct Tracked<'a> {
+    session: &'a Session,
+    id: u64,
+}
+
+impl Drop for Tracked<'_> {
+    fn drop(&mut self) {
+        self.session.tracked.borrow_mut().retain(|(id, _)| *id != self.id);
+    }
 }
 
 impl Session {
-    pub fn new(tenant: String, source: Source, rights: Rights) -> Session {
-        let token = match &source {
-            Source::Pasted { token } => Some(Held { value: token.clone(), expires_at: jwt::token_facts(token).expires_at }),
-            _ => None,
-        };
+    /// `token` is the pasted token for `Source::Pasted`.
+    pub fn new(tenant: String, source: Source, rights: Rights, token: Option<String>) -> Session {
+        let token = token.map(|t| Held { expires_at: jwt::token_facts(&t).expires_at, value: t });
         Session {
             tenant,
             source,
@@ -61,26 +79,25 @@ impl Session {
             token: RefCell::new(token),
             minting: Cell::new(false),
             expired: Cell::new(false),
-            changed: RwSignal::new(0),
+            closed: Cell::new(false),
+            tracked: RefCell::new(Vec::new()),
+            next_tracked: Cell::new(0),
+            changed: ArcTrigger::new(),
+            waiting: ArcRwSignal::new(None),
         }
-    }
-
-    fn bump(&self) {
-        self.changed.update(|n| *n += 1);
     }
 
     pub fn kind_label(&self) -> &'static str {
         match self.source {
             Source::KeyFile { .. } => "Administration API key",
             Source::OAuth { .. } => "OAuth API client",
-            Source::Pasted { .. } => "Pasted token",
+            Source::Pasted => "Pasted token",
         }
     }
 
-
     pub fn set_rights(&self, rights: Rights) {
         *self.rights.borrow_mut() = rights;
-        self.bump();
+        self.changed.notify();
     }
 
     pub fn rights_label(&self) -> String {
@@ -104,7 +121,7 @@ impl Session {
     }
 
     pub fn can_renew(&self) -> bool {
-        !matches!(self.source, Source::Pasted { .. })
+        !matches!(self.source, Source::Pasted)
     }
 
     pub fn expires_at(&self) -> Option<u64> {
@@ -118,12 +135,12 @@ impl Session {
 
     pub fn mark_expired(&self) {
         self.expired.set(true);
-        self.bump();
+        self.changed.notify();
     }
 
     pub fn note_success(&self) {
         if self.expired.replace(false) {
-            self.bump();
+            self.changed.notify();
         }
     }
 
@@ -138,12 +155,60 @@ impl Session {
         let expires_at = jwt::token_facts(&token).expires_at;
         *self.token.borrow_mut() = Some(Held { value: token, expires_at });
         self.expired.set(false);
-        self.bump();
+        self.changed.notify();
+    }
+
+    pub fn activity(&self, text: Option<String>) {
+        self.waiting.set(text);
+    }
+
+    /// Disconnect: forgets the token and aborts everything this credential has in flight or
+    /// waiting. Nothing leaves under it afterwards.
+    pub fn close(&self) {
+        self.closed.set(true);
+        self.token.borrow_mut().take();
+        self.waiting.set(None);
+        for (_, controller) in self.tracked.borrow_mut().drain(..) {
+            controller.abort();
+        }
+    }
+
+    /// `Err(Aborted)` once disconnected: callers stop before sending.
+    pub fn check_open(&self) -> Result<(), ApiError> {
+        if self.closed.get() {
+            Err(ApiError::Aborted)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Tracks a request's cancel switch until the guard is dropped.
+    pub fn track(&self, controller: &AbortController) -> Tracked<'_> {
+        let id = self.next_tracked.get();
+        self.next_tracked.set(id + 1);
+        if self.closed.get() {
+            controller.abort();
+        } else {
+            self.tracked.borrow_mut().push((id, controller.clone()));
+        }
+        Tracked { session: self, id }
+    }
+
+    /// Waits without blocking the page; `Err(Aborted)` if the request was cancelled or the
+    /// session closed meanwhile.
+    pub async fn sleep(&self, duration: Duration, abort: &AbortController) -> Result<(), ApiError> {
+        gloo_timers::future::sleep(duration).await;
+        self.check_open()?;
+        if abort.signal().aborted() {
+            return Err(ApiError::Aborted);
+        }
+        Ok(())
     }
 
     /// A token for the next request: the held one while it is fresh, else a new one.
     pub async fn bearer(&self) -> Result<String, ApiError> {
         loop {
+            self.check_open()?;
             if let Some(h) = self.token.borrow().as_ref() {
                 let fresh = h.expires_at.is_none_or(|e| !needs_renewal(e, now_secs()));
                 if fresh || !self.can_renew() {
@@ -154,14 +219,15 @@ impl Session {
             if !self.minting.replace(true) {
                 break;
             }
-            api::sleep(Duration::from_millis(20)).await;
+            gloo_timers::future::sleep(Duration::from_millis(20)).await;
         }
         let minted = self.mint().await;
         self.minting.set(false);
         let held = minted?;
+        self.check_open()?;
         let value = held.value.clone();
         *self.token.borrow_mut() = Some(held);
-        self.bump();
+        self.changed.notify();
         Ok(value)
     }
 
@@ -183,7 +249,9 @@ impl Session {
                     ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
                     ("client_assertion", &assertion),
                 ]);
-                let answer = api::request_token(token_path, &form).await?;
+                let abort = api::abort_switch()?;
+                let _tracked = self.track(&abort);
+                let answer = api::request_token(token_path, form, &abort).await?;
                 if let Some(granted) = &answer.scope {
                     let granted: Vec<String> = granted.split_whitespace().map(str::to_string).collect();
                     *self.rights.borrow_mut() = Rights::Scopes(Some(granted));
@@ -191,20 +259,19 @@ impl Session {
                 let lifetime = if answer.expires_in == 0 { 300 } else { answer.expires_in };
                 Ok(Held { value: answer.access_token, expires_at: Some(now + lifetime) })
             }
-            Source::Pasted { token } => Ok(Held { value: token.clone(), expires_at: jwt::token_facts(token).expires_at }),
+            // A pasted token is never renewed: `bearer` returns it as held.
+            Source::Pasted => Err(ApiError::Forbidden { why: cas_core::error::Forbidden::Expired, detail: String::new() }),
         }
     }
 }
 
 fn form_encode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect::<Vec<_>>().join("&")
 }
 
-/// The current connection, shared by every page.
+/// The current connection, shared by every page. The shell makes the pages anew for each
+/// session, so pages read it untracked (and track `Session::changed` where the rights
+/// matter): a Disconnect then touches nothing of a page on its way out.
 #[derive(Clone, Copy)]
 pub struct SessionCtx(pub RwSignal<Option<Rc<Session>>, LocalStorage>);
 
@@ -217,8 +284,16 @@ impl SessionCtx {
         self.0.get_untracked()
     }
 
-    /// Drops the session and with it every key handle and token.
+    pub fn connect(&self, session: Session) {
+        self.0.set(Some(Rc::new(session)));
+    }
+
+    /// Closes the session (aborting what it has in flight) and drops it, and with it every
+    /// key handle and token.
     pub fn disconnect(&self) {
+        if let Some(s) = self.0.get_untracked() {
+            s.close();
+        }
         self.0.set(None);
     }
 }

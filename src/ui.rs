@@ -1,20 +1,75 @@
-//! Small pieces every page uses: messages, downloads, and the action log store.
+//! Small pieces every page uses: messages, the confirmation dialog, copy buttons, downloads,
+//! and the action log store.
 
 use cas_core::actionlog::{LogEntry, Outcome};
 use cas_core::error::UserMessage;
+use leptos::html;
 use leptos::prelude::*;
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// An error (or notice) in two parts: what happened, and what to do next.
 #[component]
-pub fn Note(message: UserMessage, #[prop(optional)] kind: &'static str) -> impl IntoView {
+pub fn Note(message: UserMessage, #[prop(optional)] kind: &'static str, #[prop(optional)] test: &'static str) -> impl IntoView {
     let class = if kind.is_empty() { "note error" } else { kind };
     let role = if class.contains("error") { "alert" } else { "status" };
     view! {
-        <div class=class role=role>
+        <div class=class role=role data-test=(!test.is_empty()).then_some(test)>
             <p class="what">{message.what}</p>
-            <p class="next">{message.next}</p>
+            {(!message.next.is_empty()).then(|| view! { <p class="next">{message.next}</p> })}
         </div>
+    }
+}
+
+/// What a confirmation dialog asks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ask {
+    pub title: String,
+    pub body: &'static str,
+    pub confirm: &'static str,
+}
+
+/// A native modal `<dialog>`: focus stays inside while it is open, Escape closes it without a
+/// change. `answer` gets `true` for the confirm button and `false` however else it closes.
+#[component]
+pub fn ConfirmDialog(#[prop(into)] ask: Signal<Option<Ask>>, answer: Callback<bool>) -> impl IntoView {
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move || {
+        let Some(d) = dialog.get() else { return };
+        match ask.get() {
+            Some(_) if !d.open() => {
+                let _ = d.show_modal();
+            }
+            None if d.open() => d.close(),
+            _ => {}
+        }
+    });
+    let text = move |f: fn(&Ask) -> String| move || ask.with(|a| a.as_ref().map(f).unwrap_or_default());
+    view! {
+        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" on:close=move |_| answer.run(false)>
+            <h2 id="confirm-title">{text(|a| a.title.clone())}</h2>
+            <p>{text(|a| a.body.to_string())}</p>
+            <div class="actions">
+                <button type="button" on:click=move |_| answer.run(false)>"Cancel"</button>
+                <button type="button" class="danger" on:click=move |_| answer.run(true)>{text(|a| a.confirm.to_string())}</button>
+            </div>
+        </dialog>
+    }
+}
+
+/// "Copy", then "Copied" for a moment: puts `text` on the clipboard.
+#[component]
+pub fn CopyButton(text: String, label: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+            copied.set(true);
+            set_timeout(move || copied.set(false), Duration::from_secs(2));
+        }
+    };
+    view! {
+        <button type="button" class="copy" aria-label=label on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
     }
 }
 
@@ -39,6 +94,11 @@ pub fn download(filename: &str, mime: &str, content: &str) {
 /// Now, as ISO 8601 UTC.
 pub fn iso_now() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// A file name stamp: now, without the characters file systems dislike.
+pub fn file_stamp() -> String {
+    iso_now().replace([':', '.'], "-")
 }
 
 /// Every change the console made this session, newest last. In memory only.
@@ -71,24 +131,6 @@ pub fn or_dash(v: &Option<String>) -> String {
         Some(s) if !s.is_empty() => s.to_string(),
         _ => "—".to_string(),
     }
-}
-
-/// True until the component that asked for it goes away: async work checks it before
-/// touching a page the operator has left.
-#[derive(Clone)]
-pub struct Alive(std::sync::Arc<std::sync::atomic::AtomicBool>);
-
-impl Alive {
-    pub fn get(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-pub fn alive() -> Alive {
-    let flag = Alive(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)));
-    let f = flag.clone();
-    on_cleanup(move || f.0.store(false, std::sync::atomic::Ordering::Relaxed));
-    flag
 }
 
 /// CSS class for a status badge ("status-pending-deletion").

@@ -7,11 +7,11 @@ use crate::session::{now_secs, use_session, Rights, Session, Source};
 use crate::ui::Note;
 use cas_core::access::{KeyRole, ALL_SCOPES};
 use cas_core::error::{message, ApiError, UserMessage};
-use cas_core::keyfile::{self, host_of};
+use cas_core::keyfile::{self, host_of, MAX_KEY_FILE_BYTES};
+use cas_core::wire::OAuthClientFile;
 use cas_core::{jwk, jwt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::rc::Rc;
 use wasm_bindgen_futures::JsFuture;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -48,8 +48,15 @@ pub fn Connect() -> impl IntoView {
     }
 }
 
-/// Reads a chosen or dropped file as text.
+/// Reads a chosen or dropped file as text; one far larger than any credential file is
+/// refused unread, so a wrong 50 MB file cannot freeze the tab.
 async fn read_file(file: web_sys::File) -> Result<String, UserMessage> {
+    if file.size() > MAX_KEY_FILE_BYTES as f64 {
+        return Err(UserMessage::new(
+            format!("This file is far larger than a credential file ({} KB at most).", MAX_KEY_FILE_BYTES / 1024),
+            "Choose the .key file or the client details file you were given.",
+        ));
+    }
     let text = JsFuture::from(file.text()).await.map_err(|_| {
         UserMessage::new("The file could not be read.", "Choose it again; if it is on a network drive, copy it locally first.")
     })?;
@@ -78,7 +85,7 @@ fn KeyFileForm() -> impl IntoView {
             };
             busy.set(false);
             match outcome {
-                Ok(session) => ctx.0.set(Some(Rc::new(session))),
+                Ok(session) => ctx.connect(session),
                 Err(m) => error.set(Some(m)),
             }
         });
@@ -125,13 +132,21 @@ async fn connect_key_file(text: &str) -> Result<Session, UserMessage> {
         tenant.clone(),
         Source::KeyFile { access_id: key.access_id.clone(), audience: key.audience(), signer },
         Rights::Key(None),
+        None,
     );
     // Reading the high-risk list is allowed to Super Administrators only and changes nothing:
-    // its answer tells the role.
+    // its answer tells the role. A tenant without v2 or without the licence answers it with
+    // something else (404, 5xx): then a search proves the key works, and the role stays
+    // "not known" (each page says so when the server refuses).
     let role = match api::high_risk_list(&session, None).await {
-        Ok(_) => KeyRole::SuperAdmin,
-        Err(ApiError::Forbidden { .. }) => match api::search(&session, "@", 0, 1, None).await {
-            Ok(_) => KeyRole::HelpDesk,
+        Ok(_) => Some(KeyRole::SuperAdmin),
+        Err(ApiError::Forbidden { .. }) => Some(KeyRole::HelpDesk),
+        Err(e) if e.status().is_some() && !matches!(e, ApiError::TooManyRequests { .. }) => None,
+        Err(e) => return Err(message(&e, None)),
+    };
+    if role != Some(KeyRole::SuperAdmin) {
+        match api::search(&session, "@", 0, 1, None).await {
+            Ok(_) => {}
             Err(ApiError::Forbidden { detail, .. }) => {
                 return Err(UserMessage::new(
                     format!("The tenant refused this key (403{}).", if detail.is_empty() { String::new() } else { format!(": \u{201c}{detail}\u{201d}") }),
@@ -139,10 +154,9 @@ async fn connect_key_file(text: &str) -> Result<Session, UserMessage> {
                 ))
             }
             Err(e) => return Err(message(&e, None)),
-        },
-        Err(e) => return Err(message(&e, None)),
-    };
-    session.set_rights(Rights::Key(Some(role)));
+        }
+    }
+    session.set_rights(Rights::Key(role));
     Ok(session)
 }
 
@@ -164,17 +178,15 @@ fn OAuthForm() -> impl IntoView {
             input.set_value("");
             spawn_local(async move {
                 match read_file(file).await {
-                    Ok(text) => match cas_core::json::Json::parse(&text) {
-                        Some(v) if v.get("jwk").is_some() => {
-                            if let Some(c) = v.get("clientId").and_then(|c| c.as_str()) {
-                                client_id.set(c.to_string());
-                            }
-                            if let Some(i) = v.get("issuerUrl").and_then(|c| c.as_str()) {
-                                issuer.set(i.to_string());
-                            }
-                            jwk_text.set(v.get("jwk").map(|j| j.text()).unwrap_or_default());
+                    // A client details file as the sandbox writes it; anything else is taken
+                    // for the key itself and checked when the operator connects.
+                    Ok(text) => match serde_json::from_str::<OAuthClientFile>(&text) {
+                        Ok(f) => {
+                            client_id.set(f.client_id);
+                            issuer.set(f.issuer_url);
+                            jwk_text.set(serde_json::to_string_pretty(&f.jwk).unwrap_or_default());
                         }
-                        _ => jwk_text.set(text),
+                        Err(_) => jwk_text.set(text),
                     },
                     Err(m) => error.set(Some(m)),
                 }
@@ -191,7 +203,7 @@ fn OAuthForm() -> impl IntoView {
             let outcome = connect_oauth(c.trim(), i.trim(), &j, s).await;
             busy.set(false);
             match outcome {
-                Ok(session) => ctx.0.set(Some(Rc::new(session))),
+                Ok(session) => ctx.connect(session),
                 Err(m) => error.set(Some(m)),
             }
         });
@@ -259,6 +271,7 @@ async fn connect_oauth(client_id: &str, issuer: &str, jwk_text: &str, scopes: Ve
         host,
         Source::OAuth { client_id: client_id.to_string(), token_url, token_path, scopes: scopes.clone(), signer },
         Rights::Scopes(Some(scopes)),
+        None,
     );
     match session.bearer().await {
         Ok(_) => Ok(session),
@@ -287,7 +300,7 @@ fn TokenForm() -> impl IntoView {
             match outcome {
                 Ok(session) => {
                     text.set(String::new());
-                    ctx.0.set(Some(Rc::new(session)));
+                    ctx.connect(session);
                 }
                 Err(m) => error.set(Some(m)),
             }
@@ -322,7 +335,7 @@ async fn connect_token(token: String) -> Result<Session, UserMessage> {
         (None, false) => Rights::Scopes(None),
     };
     let tenant = facts.audience.as_deref().and_then(host_of).unwrap_or_else(|| "the tenant behind this console's proxy".to_string());
-    let session = Session::new(tenant, Source::Pasted { token }, rights);
+    let session = Session::new(tenant, Source::Pasted, rights, Some(token));
     // A search for "@" with one result reads nothing sensitive and proves the token works.
     match api::search(&session, "@", 0, 1, None).await {
         Ok(_) => Ok(session),

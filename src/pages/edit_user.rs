@@ -3,73 +3,68 @@
 //! (the API says 200 even when it did not save). A typed password is sent once and forgotten.
 
 use crate::api;
-use crate::router::{use_router, Link};
 use crate::session::use_session;
-use crate::ui::{alive, use_log, Flash, Note};
+use crate::ui::{use_log, Flash, Note};
 use cas_core::access::Operation;
 use cas_core::actionlog::Outcome;
-use cas_core::error::{message, UserMessage};
+use cas_core::error::{message, ApiError, UserMessage};
 use cas_core::localuser::{server_errors, Field, LocalUserForm, LOCAL_SOURCE};
-use cas_core::route::Page;
-use cas_core::wire::{PASSWORD_OPTIONS, PASSWORD_SEND_METHODS};
+use cas_core::route::{path, Page};
+use cas_core::wire::{UpdateLocalUserRequest, PASSWORD_OPTIONS, PASSWORD_SEND_METHODS};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
 
-#[derive(Clone)]
-enum Loaded {
-    Loading,
-    Ready(String),
-    Refused(UserMessage),
+#[component]
+pub fn EditUserPage() -> impl IntoView {
+    let params = use_params_map();
+    let email = Memo::new(move |_| params.read().get("email").unwrap_or_default());
+    move || view! { <EditUser email=email.get()/> }
 }
 
 #[component]
-pub fn EditUserPage(email: String) -> impl IntoView {
+fn EditUser(email: String) -> impl IntoView {
     let session = use_session();
-    let loaded = RwSignal::new(Loaded::Loading);
-    let form = RwSignal::new(LocalUserForm::default());
-    let original = StoredValue::new(LocalUserForm::default());
-    let back = Page::User(email.clone());
-
-    // Say why before showing a form that could not be saved.
-    let denied = session.get_untracked().and_then(|s| s.allows(Operation::UpdateLocalUser).err());
-    if let Some(d) = denied {
-        loaded.set(Loaded::Refused(UserMessage::new(d.explain(Operation::UpdateLocalUser), "Disconnect and connect with such an OAuth client to edit local users.")));
-    } else if let Some(s) = session.get_untracked() {
-        let live = alive();
-        spawn_local(async move {
-            let outcome = api::lookup(&s, &email, false, None).await;
-            if !live.get() {
-                return;
+    let back = path(&Page::User(email.clone()));
+    // Says why before showing a form that could not be saved; else the user as the server has
+    // them, if the update API may edit them.
+    let loaded = LocalResource::new(move || {
+        let (s, email) = (session.get_untracked(), email.clone());
+        async move {
+            let Some(s) = s else { return Err(UserMessage::new("Not connected.", "Connect first.")) };
+            if let Err(d) = s.allows(Operation::UpdateLocalUser) {
+                return Err(UserMessage::new(d.explain(Operation::UpdateLocalUser), "Disconnect and connect with such an OAuth client to edit local users."));
             }
-            match outcome {
-                Ok((user, raw)) if LocalUserForm::editable(&user) => {
-                    let raw = cas_core::json::Json::parse(&raw).unwrap_or(cas_core::json::Json::Null);
-                    let f = LocalUserForm::from_user(&user, &raw);
-                    original.set_value(f.clone());
-                    form.set(f);
-                    loaded.set(Loaded::Ready(user.email_address));
-                }
-                Ok((user, _)) => loaded.set(Loaded::Refused(UserMessage::new(
+            match api::lookup(&s, &email, false, None).await {
+                Ok((user, _)) if LocalUserForm::editable(&user) => Ok((user.email_address.clone(), LocalUserForm::from_user(&user))),
+                Ok((user, _)) => Err(UserMessage::new(
                     format!(
                         "{} comes from the identity source \u{201c}{}\u{201d}; the update API edits only users of the {LOCAL_SOURCE}.",
                         user.email_address,
                         user.identity_source.unwrap_or_default()
                     ),
                     "Change this user in their identity source; the change arrives with the next synchronization.",
-                ))),
-                Err(e) => loaded.set(Loaded::Refused(message(&e, Some(Operation::Lookup)))),
+                )),
+                Err(e) => Err(message(&e, Some(Operation::Lookup))),
             }
-        });
-    }
+        }
+    });
 
     view! {
         <section class="edit" aria-labelledby="edit-title">
-            <p class="crumbs"><Link to=back.clone()>"← Back to the user"</Link></p>
-            {move || match loaded.get() {
-                Loaded::Loading => view! { <p class="busy" role="status">"Loading the user…"</p> }.into_any(),
-                Loaded::Refused(m) => view! { <h1 id="edit-title">"Edit local user"</h1><Note message=m/> }.into_any(),
-                Loaded::Ready(email) => view! { <EditForm email=email form=form original=original/> }.into_any(),
-            }}
+            <p class="crumbs"><A href=back>"← Back to the user"</A></p>
+            <Suspense fallback=|| view! { <p class="busy" role="status">"Loading the user…"</p> }>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok((email, form)) => {
+                            let original = StoredValue::new(form.clone());
+                            view! { <EditForm email=email form=RwSignal::new(form) original=original/> }.into_any()
+                        }
+                        Err(m) => view! { <h1 id="edit-title">"Edit local user"</h1><Note message=m/> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }
@@ -78,12 +73,11 @@ pub fn EditUserPage(email: String) -> impl IntoView {
 fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<LocalUserForm>) -> impl IntoView {
     let session = use_session();
     let log = use_log();
-    let router = use_router();
+    let navigate = use_navigate();
     let flash = use_context::<Flash>();
     let errors = RwSignal::new(Vec::<(Field, String)>::new());
     let general = RwSignal::new(Vec::<String>::new());
     let reviewing = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let email = StoredValue::new(email);
 
     let review = move |ev: leptos::ev::SubmitEvent| {
@@ -94,18 +88,14 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
         errors.set(found);
     };
 
-    let save = move |_| {
-        let Some(s) = session.get_untracked() else { return };
-        let body = form.with_untracked(LocalUserForm::to_request);
-        // The password has left the form for the request; forget it here, whatever happens.
-        form.update(LocalUserForm::clear_password);
-        let changed: Vec<&str> = form.with_untracked(|f| original.with_value(|o| f.changes(o).into_iter().map(|(field, _, _)| field.label()).collect()));
-        let changed = changed.join(", ");
-        busy.set(true);
-        spawn_local(async move {
+    // The save, and what came of it: a success reloads the user, a refusal stays on the form.
+    let save = Action::new_local(move |(body, changed): &(UpdateLocalUserRequest, String)| {
+        let (body, changed, s) = (body.clone(), changed.clone(), session.get_untracked());
+        let navigate = navigate.clone();
+        async move {
+            let Some(s) = s else { return };
             let outcome = api::update_local_user(&s, &body).await;
             drop(body);
-            busy.set(false);
             reviewing.set(false);
             let target = email.get_value();
             match outcome {
@@ -115,7 +105,7 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
                     if let Some(Flash(f)) = flash {
                         f.set(Some(UserMessage::new("Saved. This page shows the user as the server has it now.", "")));
                     }
-                    router.go(&Page::User(new_email));
+                    navigate(&path(&Page::User(new_email)), NavigateOptions::default());
                 }
                 Ok(resp) => {
                     let (fields, reasons) = form.with_untracked(|f| server_errors(&resp, f));
@@ -125,11 +115,21 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
                 }
                 Err(e) => {
                     let m = message(&e, Some(Operation::UpdateLocalUser));
-                    log.record("Edit local user", &target, Outcome::Failed, format!("{} {}", e.status().unwrap_or(0), e.detail()));
+                    // An answer we cannot read does not say whether it saved.
+                    let logged = if matches!(e, ApiError::BadBody { .. }) { Outcome::Unknown } else { Outcome::Failed };
+                    log.record("Edit local user", &target, logged, format!("{} {}", e.status().unwrap_or(0), e.detail()));
                     general.set(vec![format!("{} {}", m.what, m.next)]);
                 }
             }
-        });
+        }
+    });
+    let busy = save.pending();
+    let send = move |_| {
+        let body = form.with_untracked(LocalUserForm::to_request);
+        // The password has left the form for the request; forget it here, whatever happens.
+        form.update(LocalUserForm::clear_password);
+        let changed: Vec<&str> = form.with_untracked(|f| original.with_value(|o| f.changes(o).into_iter().map(|(field, _, _)| field.label()).collect()));
+        save.dispatch((body, changed.join(", ")));
     };
 
     let field_error = move |field: Field| errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()));
@@ -207,7 +207,7 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
                     } else {
                         view! { <ul class="changes">{changes.into_iter().map(|(f, old, new)| view! { <li>{format!("{}: {} \u{2192} {}", f.label(), if old.is_empty() { "(empty)" } else { &old }, new)}</li> }).collect_view()}</ul>
                             <div class="actions">
-                                <button type="button" class="primary" data-test="save" disabled=move || busy.get() on:click=save>"Save"</button>
+                                <button type="button" class="primary" data-test="save" disabled=move || busy.get() on:click=send>"Save"</button>
                                 <button type="button" on:click=move |_| reviewing.set(false)>"Keep editing"</button>
                             </div>
                         }.into_any()

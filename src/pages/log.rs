@@ -1,6 +1,6 @@
 //! The operator's action log: every change made this session, exportable as CSV.
 
-use crate::ui::{download, use_log};
+use crate::ui::{download, file_stamp, use_log};
 use cas_core::actionlog::to_csv;
 use leptos::prelude::*;
 
@@ -9,8 +9,7 @@ pub fn LogPage() -> impl IntoView {
     let log = use_log();
     let export = move |_| {
         let csv = log.0.with(|entries| to_csv(entries));
-        let stamp = crate::ui::iso_now().replace([':', '.'], "-");
-        download(&format!("cas-action-log-{stamp}.csv"), "text/csv;charset=utf-8", &csv);
+        download(&format!("cas-action-log-{}.csv", file_stamp()), "text/csv;charset=utf-8", &csv);
     };
     view! {
         <section aria-labelledby="log-title">

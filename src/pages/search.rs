@@ -1,96 +1,108 @@
-//! Find a user by a fragment of their email, as you type. Only the newest query's answer is
-//! ever shown: older requests are aborted, and a late answer is dropped by its sequence number.
+//! Find a user by a fragment of their email, as you type. The search and its page live in the
+//! URL (`/?q=doe&page=2`): Back and Forward, a reload followed by reconnecting, and a link sent
+//! to a colleague land on the same results. Only the newest query's answer is ever shown: a
+//! newer one aborts the request of the one before.
 
-use crate::api::{self, Cancel, SearchResults};
+use crate::api::{self, SearchResults};
 use crate::session::use_session;
-use crate::ui::Note;
+use crate::ui::{status_class, Note};
 use cas_core::access::Operation;
-use cas_core::error::{message, ApiError, UserMessage};
+use cas_core::error::{message, ApiError};
+use cas_core::route::{path, search_path, Page};
+use cas_core::search::DEBOUNCE_MS;
 use cas_core::wire::User;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use crate::router::{navigate, Link};
-use cas_core::route::Page;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use send_wrapper::SendWrapper;
 use std::time::Duration;
 
-const DEBOUNCE: Duration = Duration::from_millis(250);
 pub const PAGE_SIZE: u32 = 25;
-
-#[derive(Clone, PartialEq)]
-enum Found {
-    Nothing,
-    Results { needle: String, results: SearchResults },
-    Failed(UserMessage),
-}
-
-/// The last search, kept while the operator looks at a user and comes back.
-#[derive(Clone, Copy)]
-pub struct LastSearch {
-    query: RwSignal<String>,
-    page: RwSignal<u32>,
-}
-
-impl LastSearch {
-    pub fn new() -> Self {
-        LastSearch { query: RwSignal::new(String::new()), page: RwSignal::new(0) }
-    }
-}
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let session = use_session();
-    let LastSearch { query, page } = expect_context::<LastSearch>();
-    let found = RwSignal::new(Found::Nothing);
-    let loading = RwSignal::new(false);
-    let selected = RwSignal::new(None::<usize>);
-    let seq = StoredValue::new(0u64);
-    let in_flight = StoredValue::new_local(None::<Cancel>);
-    let input = NodeRef::<html::Input>::new();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let needle = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    // `page` in the URL counts from 1, the API from 0.
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1) - 1);
 
+    // The box runs ahead of the URL while the debounce waits; Back and Forward bring the URL's
+    // query back into it. `written` is the last query this page put in the URL itself.
+    let typed = RwSignal::new(needle.get_untracked());
+    let written = StoredValue::new(needle.get_untracked());
     Effect::new(move |_| {
-        let needle = query.get();
-        let p = page.get();
-        seq.update_value(|n| *n += 1);
-        let mine = seq.get_value();
-        selected.set(None);
-        if needle.trim().is_empty() {
-            in_flight.update_value(|c| if let Some(c) = c.take() { c.cancel() });
-            loading.set(false);
-            found.set(Found::Nothing);
-            return;
+        let q = needle.get();
+        if written.with_value(|w| *w != q) {
+            written.set_value(q.clone());
+            typed.set(q);
         }
-        set_timeout(
-            move || {
-                if seq.get_value() != mine {
-                    return;
-                }
-                let Some(s) = session.get_untracked() else { return };
-                let cancel = Cancel::new();
-                in_flight.update_value(|c| {
-                    if let Some(old) = std::mem::replace(c, cancel.clone()) {
-                        old.cancel();
-                    }
-                });
-                loading.set(true);
-                spawn_local(async move {
-                    let outcome = api::search(&s, &needle, p, PAGE_SIZE, cancel.as_ref()).await;
-                    // A newer query owns the page now.
-                    if seq.get_value() != mine {
-                        return;
-                    }
-                    loading.set(false);
-                    match outcome {
-                        Ok(results) => found.set(Found::Results { needle, results }),
-                        Err(ApiError::Aborted) => {}
-                        Err(e) => found.set(Found::Failed(message(&e, Some(Operation::Search)))),
-                    }
-                });
-            },
-            DEBOUNCE,
-        );
     });
+    let go = {
+        let navigate = navigate.clone();
+        move |q: &str, p: u32, replace: bool| {
+            written.set_value(q.to_string());
+            navigate(&search_path(q, p), NavigateOptions { replace, scroll: false, ..NavigateOptions::default() });
+        }
+    };
+    let debounce = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = {
+        let go = go.clone();
+        move |ev: ev::Event| {
+            let q = event_target_value(&ev);
+            typed.set(q.clone());
+            if let Some(h) = debounce.try_update_value(Option::take).flatten() {
+                h.clear();
+            }
+            let go = go.clone();
+            // Typing replaces the history entry; only a new page of results adds one.
+            let handle = set_timeout_with_handle(move || go(&q, 0, true), Duration::from_millis(DEBOUNCE_MS));
+            debounce.set_value(handle.ok());
+        }
+    };
+    on_cleanup(move || {
+        if let Some(h) = debounce.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+    });
+
+    // A resource runs its requests one after the other, so the one a newer query replaces is
+    // aborted here at once, and its late answer is never shown.
+    let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
+    Effect::new(move |_| {
+        needle.track();
+        page.track();
+        if let Some(c) = in_flight.try_update_value(Option::take).flatten() {
+            c.abort();
+        }
+    });
+    let results = LocalResource::new(move || {
+        let (q, p, s) = (needle.get(), page.get(), session.get_untracked());
+        async move {
+            let Some(s) = s else { return Ok(None) };
+            if q.trim().is_empty() {
+                return Ok(None);
+            }
+            let abort = api::abort_switch()?;
+            in_flight.set_value(Some(abort.clone()));
+            let on_leave = SendWrapper::new(abort.clone());
+            on_cleanup(move || on_leave.abort());
+            api::search(&s, &q, p, PAGE_SIZE, Some(&abort)).await.map(|r| Some((q, r)))
+        }
+    });
+
+    let selected = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        results.track();
+        selected.set(None);
+    });
+    let shown = move || results.get().and_then(|r| r.ok().flatten()).map(|(_, r)| r.users).unwrap_or_default();
+    let shown = move || if typed.with(|t| needle.with(|n| t.trim() == n.trim())) { shown() } else { Vec::new() };
+    let input = NodeRef::<html::Input>::new();
 
     // `/` anywhere outside a text field jumps to the search box.
     let handle = window_event_listener(ev::keydown, move |ev| {
@@ -100,28 +112,19 @@ pub fn SearchPage() -> impl IntoView {
         let typing = ev
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if !typing {
-            if let Some(i) = input.get_untracked() {
-                ev.prevent_default();
-                let _ = i.focus();
-            }
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if let (false, Some(i)) = (typing, input.get_untracked()) {
+            ev.prevent_default();
+            let _ = i.focus();
         }
     });
     on_cleanup(move || handle.remove());
 
-    let users = move || match found.get() {
-        Found::Results { results, .. } => results.users,
-        _ => Vec::new(),
-    };
     let on_keydown = {
+        let navigate = navigate.clone();
         move |ev: ev::KeyboardEvent| {
-            let list = users();
-            if list.is_empty() {
-                return;
-            }
-            let last = list.len() - 1;
+            let list = shown();
+            let Some(last) = list.len().checked_sub(1) else { return };
             match ev.key().as_str() {
                 "ArrowDown" => {
                     ev.prevent_default();
@@ -132,16 +135,20 @@ pub fn SearchPage() -> impl IntoView {
                     selected.update(|s| *s = Some(s.map_or(0, |i| i.saturating_sub(1))));
                 }
                 "Enter" => {
-                    let pick = selected.get_untracked().unwrap_or(0);
-                    if let Some(u) = list.get(pick) {
+                    if let Some(u) = list.get(selected.get_untracked().unwrap_or(0)) {
                         ev.prevent_default();
-                        navigate(&Page::User(u.email_address.clone()));
+                        navigate(&path(&Page::User(u.email_address.clone())), NavigateOptions::default());
                     }
                 }
                 _ => {}
             }
         }
     };
+    // While the box holds something else than the answer is about (the debounce is running),
+    // the answer is not shown: the page never shows results for a query other than the one
+    // in the box.
+    let current = move || typed.with(|t| needle.with(|n| t.trim() == n.trim()));
+    let loading = move || !current() || results.get().is_none() || matches!(results.get(), Some(Err(ApiError::Aborted)));
 
     view! {
         <section class="search" aria-labelledby="search-title">
@@ -149,42 +156,47 @@ pub fn SearchPage() -> impl IntoView {
             <label for="search-box">"Email contains"</label>
             <input id="search-box" node_ref=input type="search" autocomplete="off" spellcheck="false" autofocus
                 placeholder="part of an email address (press / to come here)"
-                role="combobox" aria-controls="results" aria-expanded=move || (!users().is_empty()).to_string()
+                role="combobox" aria-controls="results" aria-expanded=move || (!shown().is_empty()).to_string()
                 aria-activedescendant=move || selected.get().map(|i| format!("result-{i}")).unwrap_or_default()
-                prop:value=move || query.get()
-                on:input=move |ev| { query.set(event_target_value(&ev)); page.set(0); }
-                on:keydown=on_keydown/>
+                prop:value=move || typed.get()
+                on:input=on_input on:keydown=on_keydown/>
             <p class="hint">"Literal text, no wildcards. The exact match comes first, then by email."</p>
-            <p class="busy" role="status">{move || loading.get().then_some("Searching…")}</p>
-            {move || match found.get() {
-                Found::Nothing => ().into_any(),
-                Found::Failed(m) => view! { <Note message=m/> }.into_any(),
-                Found::Results { needle, results } if results.users.is_empty() => view! {
-                    <p class="empty" data-test="no-results">{format!("No user\u{2019}s email contains \u{201c}{needle}\u{201d}.")}</p>
+            <p class="busy" role="status">{move || (loading() && !typed.get().trim().is_empty()).then_some("Searching…")}</p>
+            {move || match results.get().filter(|_| current()) {
+                None | Some(Ok(None)) | Some(Err(ApiError::Aborted)) => ().into_any(),
+                Some(Err(e)) => view! { <Note message=message(&e, Some(Operation::Search))/> }.into_any(),
+                Some(Ok(Some((q, r)))) if r.users.is_empty() => view! {
+                    <p class="empty" data-test="no-results">{format!("No user\u{2019}s email contains \u{201c}{q}\u{201d}.")}</p>
                 }.into_any(),
-                Found::Results { results, .. } => view! { <Results results=results selected=selected page=page/> }.into_any(),
+                Some(Ok(Some((q, r)))) => {
+                    let go = go.clone();
+                    view! { <Results results=r selected=selected on_page=Callback::new(move |p| go(&q, p, false))/> }.into_any()
+                }
             }}
         </section>
     }
 }
 
 #[component]
-fn Results(results: SearchResults, selected: RwSignal<Option<usize>>, page: RwSignal<u32>) -> impl IntoView {
-    let total_pages = results.total_pages.unwrap_or(1);
+fn Results(results: SearchResults, selected: RwSignal<Option<usize>>, on_page: Callback<u32>) -> impl IntoView {
+    let total_pages = results.total_pages.unwrap_or(1).max(1);
+    let current = results.page;
     let summary = match results.total {
-        Some(t) => format!("{t} user{} found · page {} of {}", if t == 1 { "" } else { "s" }, results.page + 1, total_pages.max(1)),
+        Some(t) => format!("{t} user{} found · page {} of {total_pages}", if t == 1 { "" } else { "s" }, current + 1),
         None => format!("{} users shown", results.users.len()),
     };
-    let current = results.page;
+    let rows: Vec<(usize, User)> = results.users.into_iter().enumerate().collect();
     view! {
         <p class="summary" data-test="summary">{summary}</p>
         <ul id="results" class="results" role="listbox" aria-label="Users found">
-            {results.users.into_iter().enumerate().map(|(i, u)| view! { <ResultRow user=u index=i selected=selected/> }).collect_view()}
+            <For each=move || rows.clone() key=|(i, u)| (*i, u.id.clone()) let:row>
+                <ResultRow user=row.1 index=row.0 selected=selected/>
+            </For>
         </ul>
         {(total_pages > 1).then(|| view! {
             <nav class="pager" aria-label="Result pages">
-                <button type="button" disabled={current == 0} on:click=move |_| page.set(current.saturating_sub(1))>"Previous page"</button>
-                <button type="button" disabled={u64::from(current) + 1 >= total_pages} on:click=move |_| page.set(current + 1)>"Next page"</button>
+                <button type="button" disabled={current == 0} on:click=move |_| on_page.run(current.saturating_sub(1))>"Previous page"</button>
+                <button type="button" disabled={u64::from(current) + 1 >= total_pages} on:click=move |_| on_page.run(current + 1)>"Next page"</button>
             </nav>
         })}
     }
@@ -193,7 +205,6 @@ fn Results(results: SearchResults, selected: RwSignal<Option<usize>>, page: RwSi
 #[component]
 fn ResultRow(user: User, index: usize, selected: RwSignal<Option<usize>>) -> impl IntoView {
     let status = user.status().map(|s| s.to_string()).unwrap_or_else(|| "status unknown".into());
-    let status_class = crate::ui::status_class(&status);
     let locks: Vec<&str> = [
         (user.is_token_locked, "Token locked"),
         (user.is_sms_locked, "SMS locked"),
@@ -205,14 +216,14 @@ fn ResultRow(user: User, index: usize, selected: RwSignal<Option<usize>>) -> imp
     .filter_map(|(flag, label)| (flag == Some(true)).then_some(label))
     .collect();
     let name = user.display_name();
+    let is_selected = move || selected.get() == Some(index);
     view! {
-        <li id=format!("result-{index}") role="option" aria-selected=move || (selected.get() == Some(index)).to_string()
-            class:selected=move || selected.get() == Some(index)>
-            <Link to=Page::User(user.email_address.clone())>
+        <li id=format!("result-{index}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected>
+            <A href=path(&Page::User(user.email_address.clone()))>
                 <span class="email">{user.email_address.clone()}</span>
                 <span class="name">{if name.is_empty() { "(no name)".to_string() } else { name }}</span>
-            </Link>
-            <span class=status_class>{status}</span>
+            </A>
+            <span class=status_class(&status)>{status.clone()}</span>
             {(user.high_risk_user == Some(true)).then(|| view! { <span class="badge risk">"High risk"</span> })}
             <span class="source">{user.identity_source.clone().unwrap_or_default()}</span>
             {locks.into_iter().map(|l| view! { <span class="badge lock">{l}</span> }).collect_view()}

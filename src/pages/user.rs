@@ -1,241 +1,76 @@
 //! One user, everything the lookup API says about them, and the changes an operator makes:
 //! enable/disable and the high-risk flag, each confirmed, shown as the server answered it,
 //! undoable, and written to the action log.
-//!
-//! Drawn the plain way (see `dom`): the page's state lives in one `Shown`, and `draw` and
-//! `draw_actions` put it on the page; clicks are delegated to the page's root.
 
 use crate::api;
-use crate::dom::{attrs, closest, el, follow_link, note, on_screen, part};
 use crate::session::{use_session, Session, SessionCtx};
-use crate::ui::{or_dash, status_class, use_log, yes_no, ActionLog, Flash};
+use crate::ui::{or_dash, status_class, use_log, yes_no, Ask, ConfirmDialog, CopyButton, Flash, Note};
 use cas_core::access::Operation;
 use cas_core::actionlog::Outcome;
-use cas_core::error::{message, status_conflict_message, ApiError, UserMessage};
+use cas_core::error::{classify, message, status_conflict_message, ApiError, UserMessage};
 use cas_core::localuser::LocalUserForm;
-use cas_core::route::{self, Page};
-use cas_core::wire::{HighRiskAction, User, UserStatus};
-use leptos::html;
+use cas_core::route::{path, Page};
+use cas_core::wire::{HighRiskAction, MultiStatusEntry, User, UserStatus};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::Element;
 
-enum Loaded {
-    Loading,
-    /// The user and the server's answer as it came.
-    Found(Box<User>, String),
-    Failed(UserMessage),
-}
-
-/// A change to make: asked about, in flight, or the one that takes the last change back.
-#[derive(Clone, PartialEq)]
-enum Pending {
+/// A change the operator asks for.
+#[derive(Clone, Debug, PartialEq)]
+enum Change {
     Status(UserStatus),
     HighRisk(HighRiskAction),
 }
 
-/// Everything the page shows. The last change's message and undo outlive a reload of the
-/// user, so showing the server's new state keeps them.
-struct Shown {
-    email: String,
-    loaded: Loaded,
-    /// Set by "Search the identity source": lookups ask for users not yet synchronized.
-    unsynched: bool,
-    busy: Option<&'static str>,
-    outcome: Option<(UserMessage, bool)>,
-    /// What takes the last change back, with one click.
-    undo: Option<Pending>,
-    /// The change the confirmation dialog asks about.
-    pending: Option<Pending>,
-    /// A message from the page before (e.g. "Saved." after an edit), shown once.
-    flash: Option<UserMessage>,
-}
-
-/// What every handler needs; all of it `Copy`.
-#[derive(Clone, Copy)]
-struct Ctx {
-    session: SessionCtx,
-    log: ActionLog,
-    shown: StoredValue<Shown>,
-    root: NodeRef<html::Div>,
-}
-
-impl Ctx {
-    fn live(&self) -> Option<Element> {
-        on_screen(self.root).map(Element::from)
-    }
-
-    fn draw(&self) {
-        if let Some(r) = self.live() {
-            self.shown.with_value(|s| draw(&r, s, self.session.get_untracked().as_deref()));
+impl Change {
+    fn busy(&self) -> &'static str {
+        match self {
+            Change::Status(UserStatus::Disabled) => "Disabling…",
+            Change::Status(_) => "Enabling…",
+            Change::HighRisk(HighRiskAction::Add) => "Adding to the high-risk list…",
+            Change::HighRisk(HighRiskAction::Remove) => "Removing from the high-risk list…",
         }
     }
 
-    fn draw_actions(&self) {
-        if let Some(r) = self.live() {
-            self.shown.with_value(|s| draw_actions(&r, s, self.session.get_untracked().as_deref()));
-        }
-    }
-
-    fn load(self) {
-        let Some(s) = self.session.get_untracked() else { return };
-        let (email, deep) = self.shown.with_value(|v| (v.email.clone(), v.unsynched));
-        spawn_local(async move {
-            let outcome = api::lookup(&s, &email, deep, None).await;
-            let loaded = match outcome {
-                Ok((u, raw)) => Loaded::Found(Box::new(u), raw),
-                Err(err) => Loaded::Failed(message(&err, Some(Operation::Lookup))),
-            };
-            self.shown.update_value(|v| v.loaded = loaded);
-            self.draw();
-        });
-    }
-
-    /// Asks first when the change locks someone out or changes their policies; runs it if not.
-    fn ask(self, change: Pending) {
-        // Only disabling locks someone out; enabling needs no second thought.
-        if matches!(change, Pending::Status(UserStatus::Enabled)) {
-            return self.run(change, false);
-        }
-        let Some(r) = self.live() else { return };
-        let who = self.shown.with_value(|v| match &v.loaded {
-            Loaded::Found(u, _) => who(u),
-            _ => String::new(),
-        });
-        let (title, body, label) = match &change {
-            Pending::Status(_) => (
-                format!("Disable {who}?"),
-                "A disabled user cannot access protected resources or register devices until an administrator enables them again.",
-                "Disable",
-            ),
-            Pending::HighRisk(HighRiskAction::Add) => (
-                format!("Add {who} to the high-risk list?"),
-                "Access policies for high-risk users apply to them from their next authentication.",
-                "Add to list",
-            ),
-            Pending::HighRisk(HighRiskAction::Remove) => (
-                format!("Remove {who} from the high-risk list?"),
-                "Access policies for high-risk users no longer apply to them.",
-                "Remove from list",
-            ),
+    fn log_label(&self, is_undo: bool) -> String {
+        let base = match self {
+            Change::Status(UserStatus::Disabled) => "Disable user",
+            Change::Status(_) => "Enable user",
+            Change::HighRisk(HighRiskAction::Add) => "Add to high-risk list",
+            Change::HighRisk(HighRiskAction::Remove) => "Remove from high-risk list",
         };
-        self.shown.update_value(|v| v.pending = Some(change));
-        let Some(d) = part(&r, "u-confirm").and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) else { return };
-        for (sel, text) in [("h2", title.as_str()), ("p", body), ("[data-act=confirm]", label)] {
-            if let Some(e) = d.query_selector(sel).ok().flatten() {
-                e.set_text_content(Some(text));
-            }
+        if is_undo { format!("{base} (undo)") } else { base.to_string() }
+    }
+
+    /// What takes it back, given the status before.
+    fn reverse(&self, before: &Option<UserStatus>) -> Change {
+        match self {
+            Change::Status(_) => Change::Status(before.clone().unwrap_or(UserStatus::Enabled)),
+            Change::HighRisk(HighRiskAction::Add) => Change::HighRisk(HighRiskAction::Remove),
+            Change::HighRisk(HighRiskAction::Remove) => Change::HighRisk(HighRiskAction::Add),
         }
-        // Modal: focus stays inside while open, and Escape closes it without a change.
-        let _ = d.show_modal();
     }
 
-    /// Runs a change and reports it: the page shows what the server answered, the log keeps it.
-    fn run(self, change: Pending, is_undo: bool) {
-        let Some(s) = self.session.get_untracked() else { return };
-        let Some((id, email, who, before, pending_deletion)) = self.shown.with_value(|v| match &v.loaded {
-            Loaded::Found(u, _) => {
-                let status = u.status().cloned();
-                let deleting = status == Some(UserStatus::PendingDeletion) || u.mark_deleted == Some(true);
-                Some((u.id.clone(), u.email_address.clone(), who(u), status, deleting))
-            }
-            _ => None,
-        }) else {
-            return;
-        };
-        let busy = match change {
-            Pending::Status(UserStatus::Disabled) => "Disabling…",
-            Pending::Status(_) => "Enabling…",
-            Pending::HighRisk(HighRiskAction::Add) => "Adding to the high-risk list…",
-            Pending::HighRisk(HighRiskAction::Remove) => "Removing from the high-risk list…",
-        };
-        self.shown.update_value(|v| {
-            v.busy = Some(busy);
-            v.outcome = None;
-            v.flash = None;
-        });
-        self.draw_actions();
-        spawn_local(async move {
-            let result = apply(&s, &change, &id, &email, &who, pending_deletion).await;
-            let action = action_label(&change, is_undo);
-            match result {
-                Ok((m, answered)) => {
-                    self.log.record(&action, &email, Outcome::Succeeded, answered);
-                    self.shown.update_value(|v| {
-                        v.busy = None;
-                        v.undo = if is_undo { None } else { Some(reverse(&change, &before)) };
-                        v.outcome = Some((m, true));
-                        if let (Pending::Status(new), Loaded::Found(u, _)) = (&change, &mut v.loaded) {
-                            u.user_status = Some(new.clone());
-                        }
-                    });
-                    match change {
-                        Pending::Status(_) => self.draw(),
-                        // The lookup is the truth about the flag: read it back.
-                        Pending::HighRisk(_) => {
-                            self.draw_actions();
-                            self.load();
-                        }
-                    }
-                }
-                Err((m, details)) => {
-                    self.log.record(&action, &email, Outcome::Failed, details);
-                    self.shown.update_value(|v| {
-                        v.busy = None;
-                        v.outcome = Some((m, false));
-                    });
-                    self.draw_actions();
-                }
-            }
-        });
-    }
-
-    fn on_click(self, ev: &web_sys::MouseEvent) {
-        let Some(button) = closest(ev, "[data-act]") else { return follow_link(ev) };
-        let act = button.get_attribute("data-act").unwrap_or_default();
-        let target = self.shown.with_value(|v| match &v.loaded {
-            Loaded::Found(u, _) => Some((u.status().cloned(), u.high_risk_user == Some(true), u.email_address.clone(), u.id.clone())),
-            _ => None,
-        });
-        match (act.as_str(), target) {
-            ("retry", _) => self.load(),
-            ("unsynched", _) => {
-                self.shown.update_value(|v| v.unsynched = true);
-                self.load();
-            }
-            ("status", Some((status, ..))) => self.ask(Pending::Status(match status {
-                // Pending deletion offers "Enable": the server explains why it cannot (409).
-                Some(UserStatus::Disabled | UserStatus::PendingDeletion) => UserStatus::Enabled,
-                _ => UserStatus::Disabled,
-            })),
-            ("risk", Some((_, high_risk, ..))) => {
-                self.ask(Pending::HighRisk(if high_risk { HighRiskAction::Remove } else { HighRiskAction::Add }))
-            }
-            ("undo", _) => {
-                if let Some(undo) = self.shown.try_update_value(|v| v.undo.take()).flatten() {
-                    self.run(undo, true);
-                }
-            }
-            ("confirm" | "cancel", _) => {
-                if let Some(d) = button.closest("dialog").ok().flatten().and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
-                    d.close();
-                }
-                let pending = self.shown.try_update_value(|v| v.pending.take()).flatten();
-                if let (Some(change), "confirm") = (pending, act.as_str()) {
-                    self.run(change, false);
-                }
-            }
-            ("copy-email" | "copy-id", Some((_, _, email, id))) => {
-                let text = if act == "copy-email" { email } else { id };
-                if let Some(w) = web_sys::window() {
-                    let _ = w.navigator().clipboard().write_text(&text);
-                    button.set_text_content(Some("Copied"));
-                    set_timeout(move || button.set_text_content(Some("Copy")), std::time::Duration::from_secs(2));
-                }
-            }
-            _ => {}
+    /// The confirmation a change needs; enabling needs none (it locks nobody out).
+    fn ask(&self, who: &str) -> Option<Ask> {
+        match self {
+            Change::Status(UserStatus::Disabled) => Some(Ask {
+                title: format!("Disable {who}?"),
+                body: "A disabled user cannot access protected resources or register devices until an administrator enables them again.",
+                confirm: "Disable",
+            }),
+            Change::Status(_) => None,
+            Change::HighRisk(HighRiskAction::Add) => Some(Ask {
+                title: format!("Add {who} to the high-risk list?"),
+                body: "Access policies for high-risk users apply to them from their next authentication.",
+                confirm: "Add to list",
+            }),
+            Change::HighRisk(HighRiskAction::Remove) => Some(Ask {
+                title: format!("Remove {who} from the high-risk list?"),
+                body: "Access policies for high-risk users no longer apply to them.",
+                confirm: "Remove from list",
+            }),
         }
     }
 }
@@ -246,299 +81,314 @@ fn who(u: &User) -> String {
     if name.is_empty() { u.email_address.clone() } else { format!("{name} ({})", u.email_address) }
 }
 
-pub fn page(email: String) -> AnyView {
-    let ctx = Ctx {
-        session: use_session(),
-        log: use_log(),
-        shown: StoredValue::new(Shown {
-            email: email.clone(),
-            loaded: Loaded::Loading,
-            unsynched: false,
-            busy: None,
-            outcome: None,
-            undo: None,
-            pending: None,
-            flash: use_context::<Flash>().and_then(|Flash(f)| f.try_update(Option::take).flatten()),
-        }),
-        root: NodeRef::new(),
-    };
-    ctx.load();
-    // What the credential allows can change while the page is open (rights found out,
-    // a token replaced): the controls say so at once.
-    Effect::new(move |_| {
-        if let Some(s) = ctx.session.get() {
-            s.changed.track();
+/// The route: a user's page for the email in the address.
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let email = Memo::new(move |_| params.read().get("email").unwrap_or_default());
+    // A new user, a new page: nothing of the last one's outcome or undo carries over.
+    move || view! { <UserView email=email.get()/> }
+}
+
+/// The lookup as loaded: the user and the answer's text, for the raw view.
+type Lookup = Result<(User, String), ApiError>;
+
+#[component]
+fn UserView(email: String) -> impl IntoView {
+    let session = use_session();
+    let log = use_log();
+    let unsynched = RwSignal::new(false);
+    let lookup: LocalResource<Lookup> = LocalResource::new({
+        let email = email.clone();
+        move || {
+            let (email, deep, s) = (email.clone(), unsynched.get(), session.get_untracked());
+            async move {
+                let Some(s) = s else { return Err(ApiError::Aborted) };
+                api::lookup(&s, &email, deep, None).await
+            }
         }
-        ctx.draw_actions();
     });
-    let search = route::path(&Page::Search);
+
+    let outcome = RwSignal::new(use_context::<Flash>().and_then(|Flash(f)| f.try_update(Option::take).flatten()).map(|m| (m, true)));
+    let undo = RwSignal::new(None::<Change>);
+    let asking = RwSignal::new(None::<Change>);
+    let found = move || lookup.get().and_then(Result::ok).map(|(u, _)| u);
+
+    // Sends a change and reports it: the page shows what the server answered, the log keeps it.
+    let change = Action::new_local(move |(c, is_undo): &(Change, bool)| {
+        let (c, is_undo) = (c.clone(), *is_undo);
+        let (s, user) = (session.get_untracked(), found());
+        async move {
+            let (Some(s), Some(user)) = (s, user) else { return };
+            outcome.set(None);
+            let before = user.status().cloned();
+            let label = c.log_label(is_undo);
+            match apply(&s, &c, &user).await {
+                Ok((m, details)) => {
+                    log.record(&label, &user.email_address, Outcome::Succeeded, details);
+                    undo.set(if is_undo { None } else { Some(c.reverse(&before)) });
+                    outcome.set(Some((m, true)));
+                    match &c {
+                        // The status answer says the new status: shown as it said.
+                        Change::Status(new) => lookup.update(|l| {
+                            if let Some(Ok((u, _))) = l {
+                                u.user_status = Some(new.clone());
+                            }
+                        }),
+                        // The lookup is the truth about the flag: read it back.
+                        Change::HighRisk(_) => lookup.refetch(),
+                    }
+                }
+                Err((m, logged, details)) => {
+                    log.record(&label, &user.email_address, logged, details);
+                    outcome.set(Some((m, false)));
+                }
+            }
+        }
+    });
+    let request = move |c: Change| match found().and_then(|u| c.ask(&who(&u))) {
+        Some(_) => asking.set(Some(c)),
+        None => {
+            change.dispatch((c, false));
+        }
+    };
+    let ask = Signal::derive(move || asking.get().zip(found()).and_then(|(c, u)| c.ask(&who(&u))));
+    let answer = Callback::new(move |yes: bool| {
+        if let Some(c) = asking.try_update(Option::take).flatten() {
+            if yes {
+                change.dispatch((c, false));
+            }
+        }
+    });
+    let controls = Controls { session, change, undo, outcome };
+
+    let loading = format!("Looking up {email}…");
     view! {
         <section class="user" aria-labelledby="user-title">
-            <div node_ref=ctx.root on:click=move |ev| ctx.on_click(&ev)>
-                <p class="crumbs"><a href=search>"← Search"</a></p>
-                <div id="u-body"><p class="busy" role="status">{format!("Looking up {email}…")}</p></div>
-            </div>
+            <p class="crumbs"><A href=path(&Page::Search)>"← Search"</A></p>
+            <Transition fallback=move || view! { <p class="busy" role="status">{loading.clone()}</p> }>
+                {move || {
+                    let email = email.clone();
+                    Suspend::new(async move {
+                    match lookup.await {
+                        Ok((user, raw)) => view! { <Found user=user raw=raw controls=controls request=request/> }.into_any(),
+                        Err(ApiError::Aborted) => ().into_any(),
+                        Err(e) => {
+                            let email = email.clone();
+                            let retry = move |_| lookup.refetch();
+                            let deep = move |_| unsynched.set(true);
+                            view! {
+                                <h1 id="user-title">{email.clone()}</h1>
+                                <Note message=message(&e, Some(Operation::Lookup))/>
+                                <div class="actions">
+                                    <button type="button" data-test="retry" on:click=retry>"Try again"</button>
+                                    <button type="button" data-test="search-unsynched" on:click=deep>"Search the identity source"</button>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}}
+            </Transition>
+            <ConfirmDialog ask=ask answer=answer/>
         </section>
     }
-    .into_any()
 }
 
-const FOUND: &str = concat!(
-    r#"<div class="title-row"><h1 id="user-title"></h1></div>"#,
-    r#"<div id="u-actions" class="actions" aria-label="Actions"></div><div id="u-outcome"></div>"#,
-    r#"<dialog id="u-confirm" class="confirm" aria-labelledby="confirm-title"><h2 id="confirm-title"></h2><p></p>"#,
-    r#"<div class="actions"><button type="button" data-act="cancel">Cancel</button>"#,
-    r#"<button type="button" class="danger" data-act="confirm"></button></div></dialog>"#,
-    r#"<div class="groups"></div>"#,
-);
-
-/// The page body for what is loaded.
-fn draw(root: &Element, v: &Shown, session: Option<&Session>) {
-    let Some(body) = part(root, "u-body") else { return };
-    match &v.loaded {
-        Loaded::Loading => {}
-        Loaded::Failed(m) => {
-            body.set_text_content(None);
-            if let Some(h) = el(&body, "h1", "", &v.email) {
-                attrs(&h, &[("id", "user-title")]);
-            }
-            if let Some(n) = note(&body, "note error", &m.what, &m.next) {
-                attrs(&n, &[("role", "alert")]);
-            }
-            let Some(a) = el(&body, "div", "actions", "") else { return };
-            for (act, text, test) in [("retry", "Try again", "retry"), ("unsynched", "Search the identity source", "search-unsynched")] {
-                if let Some(b) = el(&a, "button", "", text) {
-                    attrs(&b, &[("type", "button"), ("data-act", act), ("data-test", test)]);
-                }
-            }
-        }
-        Loaded::Found(u, raw) => {
-            body.set_inner_html(FOUND);
-            draw_user(&body, u, raw);
-            draw_actions(root, v, session);
-        }
-    }
+/// What the action buttons need from the page.
+#[derive(Clone, Copy)]
+struct Controls {
+    session: SessionCtx,
+    change: Action<(Change, bool), ()>,
+    undo: RwSignal<Option<Change>>,
+    outcome: RwSignal<Option<(UserMessage, bool)>>,
 }
 
-/// The title, the groups of fields, the server's other fields and its raw answer.
-fn draw_user(body: &Element, u: &User, raw: &str) {
-    let name = u.display_name();
-    let status = u.status().map(|s| s.to_string()).unwrap_or_else(|| "Unknown".into());
-    if let Some(title) = body.first_element_child() {
-        if let Some(h) = title.first_element_child() {
-            h.set_text_content(Some(if name.is_empty() { &u.email_address } else { &name }));
-        }
-        if let Some(b) = el(&title, "span", &status_class(&status), &status) {
-            attrs(&b, &[("data-test", "status")]);
-        }
-        if u.high_risk_user == Some(true) {
-            if let Some(b) = el(&title, "span", "badge risk", "High risk") {
-                attrs(&b, &[("data-test", "high-risk-badge")]);
-            }
-        }
+#[component]
+fn Found(user: User, raw: String, controls: Controls, request: impl Fn(Change) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let name = user.display_name();
+    let status = user.status().map(|s| s.to_string()).unwrap_or_else(|| "Unknown".into());
+    let title = if name.is_empty() { user.email_address.clone() } else { name.clone() };
+    let extra: Vec<(String, String)> = user.extra.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+    view! {
+        <div class="title-row">
+            <h1 id="user-title">{title}</h1>
+            <span class=status_class(&status) data-test="status">{status.clone()}</span>
+            {(user.high_risk_user == Some(true)).then(|| view! { <span class="badge risk" data-test="high-risk-badge">"High risk"</span> })}
+        </div>
+        <Actions user=user.clone() controls=controls request=request/>
+        <div class="groups">
+            {detail_groups(&user, &name, &status).into_iter().enumerate().map(|(i, (title, items))| view! {
+                <section aria-label=title>
+                    <h2>{title}</h2>
+                    <dl>
+                        {(i == 0).then(|| view! {
+                            <div><dt>"Email"</dt><dd><span data-test="email">{user.email_address.clone()}</span>" "<CopyButton text=user.email_address.clone() label="Copy email"/></dd></div>
+                            <div><dt>"User ID"</dt><dd><code data-test="user-id">{user.id.clone()}</code>" "<CopyButton text=user.id.clone() label="Copy user ID"/></dd></div>
+                        })}
+                        {items.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()}
+                    </dl>
+                </section>
+            }).collect_view()}
+            {(!extra.is_empty()).then(|| view! {
+                <section aria-label="Other fields from the server">
+                    <h2>"Other fields from the server"</h2>
+                    <dl class="extra" data-test="extra">
+                        {extra.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                    </dl>
+                </section>
+            })}
+        </div>
+        <details>
+            <summary>"Raw answer"</summary>
+            <pre>{raw}</pre>
+        </details>
     }
-    let Some(groups) = body.query_selector(".groups").ok().flatten() else { return };
-    for (i, (title, items)) in detail_groups(u, &name, &status).into_iter().enumerate() {
-        let Some(sec) = el(&groups, "section", "", "") else { return };
-        attrs(&sec, &[("aria-label", title)]);
-        el(&sec, "h2", "", title);
-        let Some(dl) = el(&sec, "dl", "", "") else { return };
-        if i == 0 {
-            for (label, value, tag, test, act, copy) in [
-                ("Email", &u.email_address, "span", "email", "copy-email", "Copy email"),
-                ("User ID", &u.id, "code", "user-id", "copy-id", "Copy user ID"),
-            ] {
-                let Some(dd) = row(&dl, label, "") else { return };
-                if let Some(v) = el(&dd, tag, "", value) {
-                    attrs(&v, &[("data-test", test)]);
-                }
-                let _ = dd.append_with_str_1(" ");
-                if let Some(b) = el(&dd, "button", "copy", "Copy") {
-                    attrs(&b, &[("type", "button"), ("data-act", act), ("aria-label", copy)]);
-                }
-            }
-        }
-        for (label, value) in items {
-            row(&dl, &label, &value);
-        }
-    }
-    let extra = cas_core::json::Json::parse(raw).map(|j| cas_core::decode::user_extras(&j)).unwrap_or_default();
-    if !extra.is_empty() {
-        if let Some(sec) = el(&groups, "section", "", "") {
-            attrs(&sec, &[("aria-label", "Other fields from the server")]);
-            el(&sec, "h2", "", "Other fields from the server");
-            if let Some(dl) = el(&sec, "dl", "extra", "") {
-                attrs(&dl, &[("data-test", "extra")]);
-                for (label, value) in extra {
-                    row(&dl, &label, &value);
-                }
-            }
-        }
-    }
-    if let Some(d) = el(body, "details", "", "") {
-        el(&d, "summary", "", "Raw answer");
-        el(&d, "pre", "", raw);
-    }
-}
-
-/// One `<div><dt>label</dt><dd>value</dd></div>`; returns the `dd`.
-fn row(dl: &Element, label: &str, value: &str) -> Option<Element> {
-    let d = el(dl, "div", "", "")?;
-    el(&d, "dt", "", label);
-    el(&d, "dd", "", value)
 }
 
 /// The buttons (or why each is not offered), the undo, what is in flight and the last outcome.
-fn draw_actions(root: &Element, v: &Shown, session: Option<&Session>) {
-    let (Some(actions), Some(outcome), Loaded::Found(u, _)) = (part(root, "u-actions"), part(root, "u-outcome"), &v.loaded) else { return };
-    actions.set_text_content(None);
-    let denial = |op: Operation| session.and_then(|s| s.allows(op).err().map(|d| d.explain(op)));
-    let why_not = |why: &str, test: &str| {
-        if let Some(p) = el(&actions, "p", "why-not", why) {
-            attrs(&p, &[("data-test", test)]);
-        }
+#[component]
+fn Actions(user: User, controls: Controls, request: impl Fn(Change) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let Controls { session, change, undo, outcome } = controls;
+    // What the credential allows can change while the page is open (rights found out, a
+    // token replaced): the controls say so at once.
+    let denial = move |op: Operation| {
+        let s = session.get_untracked()?;
+        s.changed.track();
+        s.allows(op).err().map(|d| d.explain(op))
     };
-    let button = |class: &str, text: &str, act: &str, test: &str| {
-        if let Some(b) = el(&actions, "button", class, text) {
-            attrs(&b, &[("type", "button"), ("data-act", act), ("data-test", test)]);
-            if v.busy.is_some() {
-                attrs(&b, &[("disabled", "")]);
-            }
-        }
+    let busy = move || change.pending().get();
+    let status = user.status().cloned();
+    let to_status = match status {
+        // Pending deletion offers "Enable": the server explains why it cannot (409).
+        Some(UserStatus::Disabled | UserStatus::PendingDeletion) => UserStatus::Enabled,
+        _ => UserStatus::Disabled,
     };
-    match denial(Operation::SetUserStatus) {
-        Some(why) => why_not(&why, "status-denied"),
-        None => match u.status() {
-            Some(UserStatus::Disabled | UserStatus::PendingDeletion) => button("", "Enable user", "status", "status-toggle"),
-            _ => button("danger", "Disable user", "status", "status-toggle"),
-        },
-    }
-    match denial(Operation::ChangeHighRisk) {
-        Some(why) => why_not(&why, "risk-denied"),
-        None if u.high_risk_user == Some(true) => button("", "Remove from high-risk list", "risk", "risk-toggle"),
-        None => button("", "Add to high-risk list", "risk", "risk-toggle"),
-    }
-    // Editing: offered for local users, explained for everyone else.
-    if !LocalUserForm::editable(u) {
-        let source = u.identity_source.clone().unwrap_or_default();
-        why_not(&format!("Not editable here: the user comes from \u{201c}{source}\u{201d}, and only Local Identity Source users can be edited."), "edit-denied");
-    } else if let Some(why) = denial(Operation::UpdateLocalUser) {
-        why_not(&why, "edit-denied");
-    } else if let Some(a) = el(&actions, "a", "button", "Edit") {
-        attrs(&a, &[("href", &route::path(&Page::EditUser(u.email_address.clone())))]);
-    }
-    if v.undo.is_some() {
-        button("", "Undo", "undo", "undo");
-    }
-    if let Some(p) = el(&actions, "p", "busy", v.busy.unwrap_or_default()) {
-        attrs(&p, &[("role", "status")]);
-    }
-    outcome.set_text_content(None);
-    let notes = v.outcome.iter().map(|(m, ok)| (m, *ok)).chain(v.flash.iter().map(|m| (m, true)));
-    for (m, ok) in notes {
-        if let Some(n) = note(&outcome, if ok { "note ok" } else { "note error" }, &m.what, &m.next) {
-            attrs(&n, &[("role", if ok { "status" } else { "alert" })]);
-        }
+    let high_risk = user.high_risk_user == Some(true);
+    let to_risk = if high_risk { HighRiskAction::Remove } else { HighRiskAction::Add };
+    let edit = if !LocalUserForm::editable(&user) {
+        let source = user.identity_source.clone().unwrap_or_default();
+        Err(format!("Not editable here: the user comes from \u{201c}{source}\u{201d}, and only Local Identity Source users can be edited."))
+    } else {
+        Ok(path(&Page::EditUser(user.email_address.clone())))
+    };
+    let in_flight = move || change.input().get().map(|(c, _)| c.busy());
+
+    view! {
+        <div class="actions" aria-label="Actions">
+            {move || match denial(Operation::SetUserStatus) {
+                Some(why) => view! { <p class="why-not" data-test="status-denied">{why}</p> }.into_any(),
+                None => {
+                    let to = to_status.clone();
+                    let (label, class) = if to == UserStatus::Enabled { ("Enable user", "") } else { ("Disable user", "danger") };
+                    view! { <button type="button" class=class data-test="status-toggle" disabled=busy on:click=move |_| request(Change::Status(to.clone()))>{label}</button> }.into_any()
+                }
+            }}
+            {move || match denial(Operation::ChangeHighRisk) {
+                Some(why) => view! { <p class="why-not" data-test="risk-denied">{why}</p> }.into_any(),
+                None => {
+                    let label = if high_risk { "Remove from high-risk list" } else { "Add to high-risk list" };
+                    view! { <button type="button" data-test="risk-toggle" disabled=busy on:click=move |_| request(Change::HighRisk(to_risk))>{label}</button> }.into_any()
+                }
+            }}
+            {move || match edit.clone().and_then(|href| denial(Operation::UpdateLocalUser).map_or(Ok(href), Err)) {
+                Err(why) => view! { <p class="why-not" data-test="edit-denied">{why}</p> }.into_any(),
+                Ok(href) => view! { <A href=href attr:class="button">"Edit"</A> }.into_any(),
+            }}
+            {move || undo.get().map(|u| view! {
+                <button type="button" data-test="undo" disabled=busy on:click=move |_| {
+                    undo.set(None);
+                    change.dispatch((u.clone(), true));
+                }>"Undo"</button>
+            })}
+            <p class="busy" role="status">{in_flight}</p>
+        </div>
+        <div>
+            {move || outcome.get().map(|(m, ok)| view! { <Note message=m kind=if ok { "note ok" } else { "note error" }/> })}
+        </div>
     }
 }
 
 /// The lookup answer grouped for a human; every field shown, "—" where absent.
-fn detail_groups(u: &User, name: &str, status: &str) -> Vec<(&'static str, Vec<(String, String)>)> {
-    let r = |label: &str, value: String| (label.to_string(), value);
+fn detail_groups(u: &User, name: &str, status: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
     vec![
         ("Identity", vec![
-            r("Name", if name.is_empty() { "—".into() } else { name.to_string() }),
-            r("Primary username", or_dash(&u.principal_username)),
-            r("Alternate username", or_dash(&u.alternate_username)),
-            r("Primary unique identifier", or_dash(&u.primary_unique_identifier)),
-            r("Identity source", or_dash(&u.identity_source)),
-            r("Created", or_dash(&u.creation_date)),
-            r("Last synchronized", or_dash(&u.last_sync_time)),
-            r("Last authenticated", or_dash(&u.month_last_authenticated)),
+            ("Name", if name.is_empty() { "—".into() } else { name.to_string() }),
+            ("Primary username", or_dash(&u.principal_username)),
+            ("Alternate username", or_dash(&u.alternate_username)),
+            ("Primary unique identifier", or_dash(&u.primary_unique_identifier)),
+            ("Identity source", or_dash(&u.identity_source)),
+            ("Created", or_dash(&u.creation_date)),
+            ("Last synchronized", or_dash(&u.last_sync_time)),
+            ("Last authenticated", or_dash(&u.month_last_authenticated)),
         ]),
         ("Status", vec![
-            r("Status", status.to_string()),
-            r("Marked deleted", yes_no(u.mark_deleted).into()),
-            r("Marked deleted at", or_dash(&u.mark_deleted_at)),
-            r("Marked deleted by", or_dash(&u.mark_deleted_by)),
-            r("High risk", yes_no(u.high_risk_user).into()),
+            ("Status", status.to_string()),
+            ("Marked deleted", yes_no(u.mark_deleted).into()),
+            ("Marked deleted at", or_dash(&u.mark_deleted_at)),
+            ("Marked deleted by", or_dash(&u.mark_deleted_by)),
+            ("High risk", yes_no(u.high_risk_user).into()),
         ]),
         ("Authentication methods", vec![
-            r("Token locked", yes_no(u.is_token_locked).into()),
-            r("SMS number", or_dash(&u.sms_number)),
-            r("SMS locked", yes_no(u.is_sms_locked).into()),
-            r("Voice number", or_dash(&u.voice_number)),
-            r("Voice locked", yes_no(u.is_voice_locked).into()),
-            r("Fingerprint locked", yes_no(u.is_fingerprint_locked).into()),
-            r("Approve locked", yes_no(u.is_approve_locked).into()),
+            ("Token locked", yes_no(u.is_token_locked).into()),
+            ("SMS number", or_dash(&u.sms_number)),
+            ("SMS locked", yes_no(u.is_sms_locked).into()),
+            ("Voice number", or_dash(&u.voice_number)),
+            ("Voice locked", yes_no(u.is_voice_locked).into()),
+            ("Fingerprint locked", yes_no(u.is_fingerprint_locked).into()),
+            ("Approve locked", yes_no(u.is_approve_locked).into()),
         ]),
         ("Emergency access", vec![
-            r("Status", or_dash(&u.emergency_access_status)),
-            r("Tokencode ID", or_dash(&u.emergency_tokencode_id)),
-            r("Expires", or_dash(&u.emergency_tokencode_expiration)),
-            r("Last used", or_dash(&u.emergency_tokencode_last_use)),
-            r("Offline status", or_dash(&u.offline_emergency_access_status)),
-            r("Offline expires", or_dash(&u.offline_emergency_tokencode_expiration)),
+            ("Status", or_dash(&u.emergency_access_status)),
+            ("Tokencode ID", or_dash(&u.emergency_tokencode_id)),
+            ("Expires", or_dash(&u.emergency_tokencode_expiration)),
+            ("Last used", or_dash(&u.emergency_tokencode_last_use)),
+            ("Offline status", or_dash(&u.offline_emergency_access_status)),
+            ("Offline expires", or_dash(&u.offline_emergency_tokencode_expiration)),
         ]),
     ]
 }
 
-fn reverse(change: &Pending, before: &Option<UserStatus>) -> Pending {
-    match change {
-        Pending::Status(_) => Pending::Status(before.clone().unwrap_or(UserStatus::Enabled)),
-        Pending::HighRisk(HighRiskAction::Add) => Pending::HighRisk(HighRiskAction::Remove),
-        Pending::HighRisk(HighRiskAction::Remove) => Pending::HighRisk(HighRiskAction::Add),
-    }
-}
-
-fn action_label(change: &Pending, is_undo: bool) -> String {
-    let base = match change {
-        Pending::Status(UserStatus::Disabled) => "Disable user",
-        Pending::Status(_) => "Enable user",
-        Pending::HighRisk(HighRiskAction::Add) => "Add to high-risk list",
-        Pending::HighRisk(HighRiskAction::Remove) => "Remove from high-risk list",
-    };
-    if is_undo { format!("{base} (undo)") } else { base.to_string() }
-}
-
-/// Sends one change. Ok: the message for the page and the log's details; Err likewise.
-async fn apply(
-    s: &Rc<Session>,
-    change: &Pending,
-    id: &str,
-    email: &str,
-    who: &str,
-    pending_deletion: bool,
-) -> Result<(UserMessage, String), (UserMessage, String)> {
+/// Sends one change. Ok: the message for the page and the log's details. Err: the message, the
+/// log's outcome (failed, or unknown) and details.
+async fn apply(s: &Rc<Session>, change: &Change, user: &User) -> Result<(UserMessage, String), (UserMessage, Outcome, String)> {
+    let who = who(user);
+    let pending_deletion = user.status() == Some(&UserStatus::PendingDeletion) || user.mark_deleted == Some(true);
     let failed = |e: ApiError, op: Operation| {
         let m = match (&e, op) {
             (ApiError::Conflict { .. }, Operation::SetUserStatus) => status_conflict_message(pending_deletion),
             _ => message(&e, Some(op)),
         };
         let details = format!("{} {}", e.status().map(|c| c.to_string()).unwrap_or_else(|| "no answer".into()), e.detail());
-        (m, details.trim().to_string())
+        (m, Outcome::Failed, details.trim().to_string())
     };
     match change {
-        Pending::Status(new) => match api::set_status(s, id, new.clone()).await {
+        Change::Status(new) => match api::set_status(s, &user.id, new.clone()).await {
             Ok(answer) => Ok((
                 UserMessage::new(format!("{who} is now {}.", answer.user_status), "Undo puts it back."),
                 format!("200, status now {}", answer.user_status),
             )),
             Err(e) => Err(failed(e, Operation::SetUserStatus)),
         },
-        Pending::HighRisk(action) => match api::change_high_risk(s, *action, vec![email.to_string()]).await {
-            Ok(ms) if ms.users.is_empty() => {
-                let what = match action {
-                    HighRiskAction::Add => "is now on the high-risk list",
-                    HighRiskAction::Remove => "is no longer on the high-risk list",
-                };
-                Ok((UserMessage::new(format!("{who} {what}."), "Undo puts it back."), "200".to_string()))
-            }
-            Ok(ms) => {
-                let item = &ms.users[0];
-                let e = cas_core::error::classify(item.status_code, None, &item.error, None);
-                Err(failed(e, Operation::ChangeHighRisk))
-            }
+        Change::HighRisk(action) => match api::change_high_risk(s, *action, vec![user.email_address.clone()]).await {
+            Ok(ms) => match ms.users.first() {
+                None => {
+                    let what = match action {
+                        HighRiskAction::Add => "is now on the high-risk list",
+                        HighRiskAction::Remove => "is no longer on the high-risk list",
+                    };
+                    Ok((UserMessage::new(format!("{who} {what}."), "Undo puts it back."), "200".to_string()))
+                }
+                Some(MultiStatusEntry::Item(item)) => Err(failed(classify(item.status_code, None, &item.error, None), Operation::ChangeHighRisk)),
+                // Never taken for a success.
+                Some(MultiStatusEntry::Unreadable(_)) => Err((
+                    UserMessage::new(
+                        format!("The server answered 207 but what it said about {who} could not be read: whether the change was made is unknown."),
+                        "Reload the user to see whether they are on the high-risk list before trying again.",
+                    ),
+                    Outcome::Unknown,
+                    "207, entry unreadable: outcome unknown".to_string(),
+                )),
+            },
             Err(e) => Err(failed(e, Operation::ChangeHighRisk)),
         },
     }

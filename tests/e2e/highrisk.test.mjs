@@ -113,6 +113,58 @@ describe('one user from their page', () => {
   });
 });
 
+describe('answers that cannot be read are never a success', () => {
+  // The route stands in for a tenant whose 207 items are malformed, not for our code.
+  const unreadable207 = (items) => async (route) => {
+    if (route.request().method() !== 'PUT') return route.continue();
+    const sent = route.request().postDataJSON().users;
+    await route.fulfill({ status: 207, contentType: 'application/json', body: JSON.stringify({ users: items(sent) }) });
+  };
+
+  it('on the user page: a 207 item with an unreadable statusCode is reported as unknown', async () => {
+    const email = 'jose.muller@example.com';
+    const { page, problems, context } = await open(browser, `/users/${email}`);
+    await connectKeyFile(page, 'superadmin.key');
+    await page.route('**/AdminInterface/restapi/v1/users/highrisk', unreadable207((sent) => [{ id: sent[0], statusCode: 'later', error: '?' }]));
+    const toggle = page.locator('[data-test=risk-toggle]');
+    const before = await toggle.textContent();
+    await toggle.click();
+    await page.getByRole('dialog').getByRole('button', { name: /to list|from list/ }).click();
+    const text = await textMatching(page.getByRole('alert'), /could not be read: whether the change was made is unknown/);
+    assert.match(text, /Reload the user/);
+    assert.equal(await page.locator('.note.ok').count(), 0, 'no success shown');
+    assert.equal(await page.locator('[data-test=undo]').count(), 0, 'nothing to undo');
+    assert.equal(await toggle.textContent(), before);
+    await page.getByRole('link', { name: /Action log/ }).click();
+    assert.match((await page.locator('table.log tbody tr').allTextContents()).join('\n'), /high-risk list.*jose\.muller@example\.com.*outcome unknown/);
+    assertClean(problems);
+    await context.close();
+  });
+
+  it('in a bulk job: unreadable 207 items make their identifiers unknown, never added', async () => {
+    const { page, problems, context } = await bulkPage();
+    // The first identifier's item has no readable status; one more item names nobody.
+    await page.route('**/AdminInterface/restapi/v1/users/highrisk', unreadable207((sent) => [
+      { id: sent[0], statusCode: null },
+      { id: sent[1], statusCode: 404, error: 'User not found' },
+    ]));
+    const input = ['someone.a@nowhere.example', 'someone.b@nowhere.example', 'someone.c@nowhere.example'];
+    await startJob(page, input.join('\n'));
+    const summary = await accounted(page, 30000);
+    assert.equal(summary, 'All 3 identifiers accounted for: 1 added, 1 not found, 0 ambiguous, 0 refused by validation, 0 failed after retries, 0 not sent (0 duplicates, 0 set aside, 0 cancelled), 1 of unknown outcome (check these users).');
+    const rows = await exportCsv(page);
+    assert.deepEqual(rows.slice(1).map((r) => r.outcome), ['outcome unknown: check this user', 'not found', 'added']);
+    await page.unroute('**/AdminInterface/restapi/v1/users/highrisk');
+    await page.route('**/AdminInterface/restapi/v1/users/highrisk', unreadable207(() => [{ statusCode: 404 }]));
+    await page.getByRole('button', { name: 'New job' }).click();
+    await startJob(page, input.join('\n'));
+    const again = await accounted(page, 30000);
+    assert.match(again, /^All 3 identifiers accounted for: 0 added, .*3 of unknown outcome/);
+    assertClean(problems);
+    await context.close();
+  });
+});
+
 describe('the list page', () => {
   it('shows the list with a count, filters as you type, and opens a user', async () => {
     const { page, problems, context } = await open(browser, '/high-risk');

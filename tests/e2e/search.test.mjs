@@ -83,3 +83,57 @@ describe('search', () => {
     assert.ok(second[0] > first[first.length - 1], 'page 2 continues where page 1 stopped');
   });
 });
+
+describe('the search lives in the address', () => {
+  it('Back and Forward restore a search and its page', async () => {
+    await search(page, '@example.com');
+    await textMatching(page.locator('[data-test=summary]'), /page 1 of \d+/);
+    await page.waitForURL(/\?q=%40example\.com$|\?q=@example\.com$/);
+    const first = await emails();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await textMatching(page.locator('[data-test=summary]'), /page 2 of/);
+    await page.waitForURL(/page=2/);
+    const second = await emails();
+    await page.locator('#results a').first().click();
+    await page.locator('[data-test=email]').waitFor();
+    await page.goBack();
+    await textMatching(page.locator('[data-test=summary]'), /page 2 of/);
+    assert.deepEqual(await emails(), second, 'back from a user: the same page of results');
+    assert.equal(await page.locator('#search-box').inputValue(), '@example.com');
+    await page.goBack();
+    await textMatching(page.locator('[data-test=summary]'), /page 1 of/);
+    assert.deepEqual(await emails(), first);
+    await page.goForward();
+    await textMatching(page.locator('[data-test=summary]'), /page 2 of/);
+    assert.deepEqual(await emails(), second);
+    assertClean(problems);
+  });
+
+  it('a reload, then reconnecting, lands on the same query and page', async () => {
+    await search(page, 'doe');
+    await textMatching(page.locator('[data-test=summary]'), /page 1 of (\d+)/);
+    const summary = await page.locator('[data-test=summary]').textContent();
+    const pages = Number(summary.match(/of (\d+)/)[1]);
+    if (pages > 1) {
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await textMatching(page.locator('[data-test=summary]'), /page 2 of/);
+    }
+    const before = await emails();
+    const url = page.url();
+    await page.reload();
+    await connectKeyFile(page, 'helpdesk.key');
+    await textMatching(page.locator('[data-test=summary]'), pages > 1 ? /page 2 of/ : /page 1 of/);
+    assert.equal(page.url(), url);
+    assert.equal(await page.locator('#search-box').inputValue(), 'doe');
+    assert.deepEqual(await emails(), before);
+  });
+
+  it('a link sent to a colleague opens on the same results', async () => {
+    const colleague = await open(browser, '/?q=yamada%40&page=1');
+    await connectKeyFile(colleague.page, 'helpdesk.key');
+    await textMatching(colleague.page.locator('#results .email'), /^taro\.yamada@example\.com$/);
+    assert.equal(await colleague.page.locator('#search-box').inputValue(), 'yamada@');
+    assertClean(colleague.problems);
+    await colleague.context.close();
+  });
+});

@@ -9,6 +9,8 @@ pub enum Outcome {
     Failed,
     /// Part of a batch succeeded.
     Partial,
+    /// The server answered in a way that does not say whether the change was made.
+    Unknown,
 }
 
 impl Outcome {
@@ -17,6 +19,7 @@ impl Outcome {
             Outcome::Succeeded => "succeeded",
             Outcome::Failed => "failed",
             Outcome::Partial => "partly succeeded",
+            Outcome::Unknown => "outcome unknown",
         }
     }
 }

@@ -2,7 +2,8 @@
 //! what happened, and what to do next.
 
 use crate::access::Operation;
-use crate::json::Json;
+use crate::wire::{AppErrorBody, ForbiddenBody, OAuthErrorBody};
+use serde::Deserialize;
 use std::fmt;
 
 /// What the gateway's 403 meant.
@@ -123,20 +124,31 @@ pub fn parse_retry_after(v: &str) -> Option<u64> {
     v.trim().parse::<u64>().ok().map(|s| s.min(3600))
 }
 
-/// The message inside either documented error body (`description` of an application error,
-/// `message` of the gateway's 403), or a short plain-text body.
+/// The error bodies an answer may carry: the application's, the gateway's, the token
+/// endpoint's (RFC 6749).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ErrorBody {
+    App(AppErrorBody),
+    Gateway(ForbiddenBody),
+    OAuth(OAuthErrorBody),
+}
+
+/// The message inside a documented error body (`description` of an application error,
+/// `message` of the gateway's 403, `error_description` or `error` of the token endpoint), or
+/// a short plain-text body.
 pub fn server_words(body: &str) -> String {
     let body = body.trim();
     if body.is_empty() || body.starts_with('<') {
         return String::new();
     }
-    match Json::parse(body) {
-        Some(v) => ["description", "message", "error_description", "error"]
-            .iter()
-            .find_map(|k| v.get(k).and_then(Json::as_str))
-            .unwrap_or_default()
-            .to_string(),
-        None => body.chars().take(200).collect(),
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(ErrorBody::App(e)) => e.description,
+        Ok(ErrorBody::Gateway(e)) => e.message,
+        Ok(ErrorBody::OAuth(e)) => e.error_description.filter(|d| !d.is_empty()).unwrap_or(e.error),
+        // JSON of no documented shape says nothing we can quote.
+        Err(_) if serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok() => String::new(),
+        Err(_) => body.chars().take(200).collect(),
     }
 }
 

@@ -2,9 +2,10 @@
 //! Signing happens elsewhere (WebCrypto in the browser, `rsa` in tests); this module builds the
 //! signing input and reads claims. Times are seconds since the epoch, passed in by the caller.
 
-use crate::b64;
-use crate::json::{self, Json};
-use serde_json::Value;
+use crate::wire::lenient;
+use base64ct::{Base64UrlUnpadded, Encoding};
+use serde::Deserialize;
+use serde_json::{json, Value};
 
 /// RSA's ceiling for a legacy JWT's lifetime.
 pub const LEGACY_MAX_LIFETIME_SECS: u64 = 60 * 60;
@@ -31,45 +32,36 @@ impl Alg {
 }
 
 /// `header.payload`, base64url: what gets signed.
-pub fn signing_input(header: &Json, claims: &Json) -> String {
-    format!("{}.{}", b64::encode_url(header.text().as_bytes()), b64::encode_url(claims.text().as_bytes()))
+pub fn signing_input(header: &Value, claims: &Value) -> String {
+    format!("{}.{}", Base64UrlUnpadded::encode_string(header.to_string().as_bytes()), Base64UrlUnpadded::encode_string(claims.to_string().as_bytes()))
 }
 
 /// Appends the signature to a signing input.
 pub fn assemble(signing_input: &str, signature: &[u8]) -> String {
-    format!("{signing_input}.{}", b64::encode_url(signature))
+    format!("{signing_input}.{}", Base64UrlUnpadded::encode_string(signature))
 }
 
 /// The JWT a legacy key signs: `sub` = accessID, `aud` = the tenant's admin REST base URL.
 pub fn legacy_signing_input(access_id: &str, audience: &str, now: u64) -> String {
-    let header = json::obj([("typ", json::s("JWT")), ("alg", json::s("RS256"))]);
-    let claims = json::obj([
-        ("sub", json::s(access_id)),
-        ("aud", json::s(audience)),
-        ("iat", json::num(now)),
-        ("exp", json::num(now + LEGACY_LIFETIME_SECS)),
-    ]);
+    let header = json!({"typ": "JWT", "alg": "RS256"});
+    let claims = json!({"sub": access_id, "aud": audience, "iat": now, "exp": now + LEGACY_LIFETIME_SECS});
     signing_input(&header, &claims)
 }
 
 /// The private_key_jwt assertion for `POST {issuer}/token`.
 pub fn assertion_signing_input(client_id: &str, token_url: &str, kid: Option<&str>, alg: Alg, jti: &str, now: u64) -> String {
-    let mut header = vec![("typ".to_string(), json::s("JWT")), ("alg".to_string(), json::s(alg.as_str()))];
+    let mut header = json!({"typ": "JWT", "alg": alg.as_str()});
     if let Some(kid) = kid {
-        header.push(("kid".to_string(), json::s(kid)));
+        header["kid"] = kid.into();
     }
-    let claims = json::obj([
-        ("iss", json::s(client_id)),
-        ("sub", json::s(client_id)),
-        ("aud", json::s(token_url)),
-        ("iat", json::num(now)),
-        ("exp", json::num(now + ASSERTION_LIFETIME_SECS)),
-        ("jti", json::s(jti)),
-    ]);
-    signing_input(&Json::Obj(header), &claims)
+    let claims = json!({
+        "iss": client_id, "sub": client_id, "aud": token_url,
+        "iat": now, "exp": now + ASSERTION_LIFETIME_SECS, "jti": jti,
+    });
+    signing_input(&header, &claims)
 }
 
-/// The two JSON parts of a compact JWT, for a verifier (the sandbox).
+/// The two JSON parts of a compact JWT.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decoded {
     pub header: Value,
@@ -85,20 +77,21 @@ pub enum DecodeError {
     NotJson,
 }
 
+/// Splits and decodes a compact JWT, strictly (base64url without padding, as RFC 7515 says).
 pub fn decode(token: &str) -> Result<Decoded, DecodeError> {
     let mut parts = token.trim().split('.');
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(DecodeError::NotThreeParts);
     };
     let part = |text: &str| -> Result<Value, DecodeError> {
-        let bytes = b64::decode(text).ok_or(DecodeError::NotBase64)?;
+        let bytes = Base64UrlUnpadded::decode_vec(text).map_err(|_| DecodeError::NotBase64)?;
         serde_json::from_slice(&bytes).map_err(|_| DecodeError::NotJson)
     };
     Ok(Decoded {
         header: part(h)?,
         claims: part(p)?,
         signing_input: format!("{h}.{p}"),
-        signature: b64::decode(s).ok_or(DecodeError::NotBase64)?,
+        signature: Base64UrlUnpadded::decode_vec(s).map_err(|_| DecodeError::NotBase64)?,
     })
 }
 
@@ -108,7 +101,7 @@ pub fn numeric_claim(claims: &Value, name: &str) -> Option<f64> {
 }
 
 /// What the console can tell about a pasted token without trusting it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TokenFacts {
     pub expires_at: Option<u64>,
     pub subject: Option<String>,
@@ -116,27 +109,46 @@ pub struct TokenFacts {
     pub scopes: Option<Vec<String>>,
 }
 
+/// A string, or a list of strings (`aud`, `scp`): RFC 7519 allows both.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The claims a pasted token may carry; all of them informational.
+#[derive(Deserialize)]
+struct Claims {
+    #[serde(default, deserialize_with = "lenient")]
+    exp: Option<f64>,
+    #[serde(default, deserialize_with = "lenient")]
+    sub: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    aud: Option<OneOrMany>,
+    #[serde(default, deserialize_with = "lenient", alias = "scp")]
+    scope: Option<OneOrMany>,
+}
+
 /// Reads a pasted bearer token. Opaque tokens are fine: everything is then unknown.
 pub fn token_facts(token: &str) -> TokenFacts {
-    let unknown = TokenFacts { expires_at: None, subject: None, audience: None, scopes: None };
     let mut parts = token.trim().split('.');
     let (Some(_), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return unknown;
+        return TokenFacts::default();
     };
-    let Some(c) = b64::decode(payload).and_then(|b| String::from_utf8(b).ok()).and_then(|t| Json::parse(&t)) else {
-        return unknown;
+    let Some(c) = Base64UrlUnpadded::decode_vec(payload).ok().and_then(|b| serde_json::from_slice::<Claims>(&b).ok()) else {
+        return TokenFacts::default();
     };
-    let text = |k: &str| c.get(k).and_then(Json::as_str).map(str::to_string);
-    let audience = match c.get("aud") {
-        Some(Json::Arr(a)) => a.first().and_then(Json::as_str).map(str::to_string),
-        _ => text("aud"),
+    let audience = match c.aud {
+        Some(OneOrMany::One(a)) => Some(a),
+        Some(OneOrMany::Many(a)) => a.into_iter().next(),
+        None => None,
     };
-    let scopes = match c.get("scope").or_else(|| c.get("scp")) {
-        Some(Json::Str(s)) => Some(s.split_whitespace().map(str::to_string).collect()),
-        Some(Json::Arr(a)) => Some(a.iter().filter_map(Json::as_str).map(str::to_string).collect()),
-        _ => None,
-    };
-    TokenFacts { expires_at: c.get("exp").and_then(Json::as_u64).filter(|e| *e > 0), subject: text("sub"), audience, scopes }
+    let scopes = c.scope.map(|s| match s {
+        OneOrMany::One(s) => s.split_whitespace().map(str::to_string).collect(),
+        OneOrMany::Many(list) => list,
+    });
+    TokenFacts { expires_at: c.exp.filter(|e| *e >= 1.0).map(|e| e as u64), subject: c.sub, audience, scopes }
 }
 
 /// "59 min", "45 s", "expired": how long a credential has left, for the header.
@@ -190,14 +202,16 @@ mod tests {
 
     #[test]
     fn pasted_tokens_are_read_without_trust() {
-        let claims = Json::parse(r#"{"exp": 1700.5, "scope": "rsa.user.read rsa.user.manage", "aud": ["x"]}"#).unwrap();
-        let input = signing_input(&json::obj([("alg", json::s("RS256"))]), &claims);
+        let claims = json!({"exp": 1700.5, "scope": "rsa.user.read rsa.user.manage", "aud": ["x"]});
+        let input = signing_input(&json!({"alg": "RS256"}), &claims);
         let facts = token_facts(&format!("{input}.sig"));
         assert_eq!(facts.expires_at, Some(1700));
         assert_eq!(facts.audience.as_deref(), Some("x"));
         assert_eq!(facts.scopes, Some(vec!["rsa.user.read".to_string(), "rsa.user.manage".to_string()]));
         assert_eq!(token_facts("opaque-token").expires_at, None);
         assert_eq!(decode("a.b"), Err(DecodeError::NotThreeParts));
+        let odd = signing_input(&json!({}), &json!({"exp": "soon", "scp": ["a", "b"], "sub": 7}));
+        assert_eq!(token_facts(&format!("{odd}.sig")), TokenFacts { scopes: Some(vec!["a".into(), "b".into()]), ..TokenFacts::default() });
     }
 
     #[test]

@@ -1,20 +1,23 @@
 //! Legacy Administration API key files: parse, check, and turn the PKCS#1 key into the PKCS#8
 //! DER that WebCrypto imports. Every way a file can be wrong has its own error and wording.
+//!
+//! The file is read through `wire::KeyFileJson`, the type the sandbox writes key files with;
+//! PEM, PKCS#1, PKCS#8 and SEC1 through RustCrypto's crates.
 
-use crate::b64;
-use crate::json::Json;
+use crate::wire::KeyFileJson;
+use der::{Decode, Encode};
+use serde_json::{Map, Value};
 use std::fmt;
 
-/// DER of the rsaEncryption OID 1.2.840.113549.1.1.1.
-const RSA_OID: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
-/// DER of the id-ecPublicKey OID 1.2.840.10045.2.1.
-const EC_OID: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+/// A key file far larger than any real one (about 2 KB) is refused before it is parsed.
+pub const MAX_KEY_FILE_BYTES: usize = 64 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyFileError {
+    TooLarge,
     NotJson,
-    MissingField(&'static str),
-    EmptyField(&'static str),
+    MissingField(String),
+    EmptyField(String),
     NotPem,
     EncryptedKey,
     PublicKey,
@@ -30,6 +33,7 @@ pub enum KeyFileError {
 impl fmt::Display for KeyFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            KeyFileError::TooLarge => write!(f, "This file is far larger than a key file ({} KB at most). Choose the .key file downloaded from the Cloud Administration Console.", MAX_KEY_FILE_BYTES / 1024),
             KeyFileError::NotJson => write!(f, "This file is not a key file: it is not JSON. Choose the .key file downloaded from the Cloud Administration Console (My Account > Company Settings > Administration API)."),
             KeyFileError::MissingField(name) => write!(f, "The key file has no \"{name}\" field. It may be cut short or edited; download the key again."),
             KeyFileError::EmptyField(name) => write!(f, "The key file's \"{name}\" field is empty. Download the key again."),
@@ -97,27 +101,51 @@ pub fn host_of(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_string())
 }
 
-pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
-    let value = Json::parse(text.trim_start_matches('\u{feff}')).ok_or(KeyFileError::NotJson)?;
-    value.as_object().ok_or(KeyFileError::NotJson)?;
-    let mut fields = [""; 4];
-    for (slot, name) in fields.iter_mut().zip(["customerName", "accessID", "accessKey", "adminRestApiUrl"]) {
-        match value.get(name) {
-            Some(Json::Str(s)) if s.trim().is_empty() => return Err(KeyFileError::EmptyField(name)),
-            Some(Json::Str(s)) => *slot = s,
+/// The members every key file has, by their wire names as `KeyFileJson` writes them (so the
+/// names live in one place: the type).
+fn required_members() -> Vec<String> {
+    let blank = KeyFileJson {
+        customer_name: String::new(),
+        access_id: String::new(),
+        description: String::new(),
+        access_key: String::new(),
+        admin_rest_api_url: String::new(),
+    };
+    match serde_json::to_value(blank) {
+        Ok(Value::Object(m)) => m.into_iter().map(|(k, _)| k).filter(|k| k != "description").collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Says which required member is missing or empty, in the type's order.
+fn check_members(object: &Map<String, Value>) -> Result<(), KeyFileError> {
+    for name in required_members() {
+        match object.get(&name) {
+            Some(Value::String(s)) if s.trim().is_empty() => return Err(KeyFileError::EmptyField(name)),
+            Some(Value::String(_)) => {}
             _ => return Err(KeyFileError::MissingField(name)),
         }
     }
-    let [customer_name, access_id, access_key, admin_rest_api_url] = fields;
-    if host_of(admin_rest_api_url).is_none() {
+    Ok(())
+}
+
+pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
+    if text.len() > MAX_KEY_FILE_BYTES {
+        return Err(KeyFileError::TooLarge);
+    }
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|_| KeyFileError::NotJson)?;
+    let Value::Object(object) = value else { return Err(KeyFileError::NotJson) };
+    check_members(&object)?;
+    let file: KeyFileJson = serde_json::from_value(Value::Object(object)).map_err(|_| KeyFileError::NotJson)?;
+    if host_of(&file.admin_rest_api_url).is_none() {
         return Err(KeyFileError::BadUrl);
     }
-    let pkcs8_der = rsa_private_key_to_pkcs8(access_key)?;
+    let pkcs8_der = rsa_private_key_to_pkcs8(&file.access_key)?;
     Ok(KeyFile {
-        customer_name: customer_name.trim().to_string(),
-        access_id: access_id.trim().to_string(),
-        description: value.get("description").and_then(Json::as_str).unwrap_or_default().to_string(),
-        admin_rest_api_url: admin_rest_api_url.trim().to_string(),
+        customer_name: file.customer_name.trim().to_string(),
+        access_id: file.access_id.trim().to_string(),
+        description: file.description,
+        admin_rest_api_url: file.admin_rest_api_url.trim().to_string(),
         pkcs8_der,
     })
 }
@@ -129,25 +157,25 @@ pub struct Pem {
     pub der: Vec<u8>,
 }
 
-/// Finds the first PEM block. Tolerates keys pasted with literal `\n` sequences and CRLF.
+/// Reads the first PEM block. Keys pasted with literal `\n` sequences (a key file's JSON
+/// escaped once too often) are read too; anything before the BEGIN line is ignored.
 pub fn parse_pem(text: &str) -> Result<Pem, KeyFileError> {
-    let text = text.replace("\\r\\n", "\n").replace("\\n", "\n").replace('\r', "");
+    let text = text.replace("\\r\\n", "\n").replace("\\n", "\n");
     let start = text.find("-----BEGIN ").ok_or(KeyFileError::NotPem)?;
-    let after = &text[start + "-----BEGIN ".len()..];
-    let label_end = after.find("-----").ok_or(KeyFileError::NotPem)?;
-    let label = after[..label_end].trim().to_string();
-    let body_and_rest = &after[label_end + 5..];
-    let end_marker = format!("-----END {label}-----");
-    let body_end = body_and_rest.find(&end_marker).ok_or(KeyFileError::NotPem)?;
-    let body = &body_and_rest[..body_end];
-    if body.contains("Proc-Type:") || body.contains("DEK-Info:") {
+    let block = text[start..].trim_end();
+    // pem-rfc7468 reads exactly one block with nothing after it.
+    let end = block.find("-----END ").and_then(|e| block[e + 9..].find("-----").map(|f| e + 9 + f + 5)).ok_or(KeyFileError::NotPem)?;
+    let block = &block[..end];
+    if block.contains("Proc-Type:") || block.contains("DEK-Info:") {
         return Err(KeyFileError::EncryptedKey);
     }
-    let der = b64::decode(body).ok_or(KeyFileError::BadBase64)?;
-    if der.is_empty() {
-        return Err(KeyFileError::BadBase64);
+    match pem_rfc7468::decode_vec(block.as_bytes()) {
+        Ok((_, der)) if der.is_empty() => Err(KeyFileError::BadBase64),
+        Ok((label, der)) => Ok(Pem { label: label.to_string(), der }),
+        Err(pem_rfc7468::Error::HeaderDisallowed) => Err(KeyFileError::EncryptedKey),
+        Err(pem_rfc7468::Error::Base64(_) | pem_rfc7468::Error::Length | pem_rfc7468::Error::EncapsulatedText) => Err(KeyFileError::BadBase64),
+        Err(_) => Err(KeyFileError::NotPem),
     }
-    Ok(Pem { label, der })
 }
 
 /// What DER says it is, whatever the label claims.
@@ -160,17 +188,25 @@ pub enum KeyKind {
     Unknown,
 }
 
+/// id-ecPublicKey (RFC 5480).
+const EC_OID: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+
 /// Sniffs a private key's DER structure.
 pub fn classify_der(der: &[u8]) -> KeyKind {
-    let Some((0x30, body, _)) = read_tlv(der) else { return KeyKind::Unknown };
-    let Some((0x02, version, rest)) = read_tlv(body) else { return KeyKind::Unknown };
-    match read_tlv(rest) {
-        Some((0x30, alg, _)) if alg.starts_with(RSA_OID) => KeyKind::Pkcs8Rsa,
-        Some((0x30, alg, _)) if alg.starts_with(EC_OID) => KeyKind::Pkcs8Ec,
-        Some((0x02, _, _)) if version == [0] || version == [1] => KeyKind::Pkcs1Rsa,
-        Some((0x04, _, _)) if version == [1] => KeyKind::Sec1Ec,
-        _ => KeyKind::Unknown,
+    if pkcs1::RsaPrivateKey::from_der(der).is_ok() {
+        return KeyKind::Pkcs1Rsa;
     }
+    if let Ok(info) = pkcs8::PrivateKeyInfo::from_der(der) {
+        return match info.algorithm.oid {
+            pkcs1::ALGORITHM_OID if pkcs1::RsaPrivateKey::from_der(info.private_key).is_ok() => KeyKind::Pkcs8Rsa,
+            EC_OID => KeyKind::Pkcs8Ec,
+            _ => KeyKind::Unknown,
+        };
+    }
+    if sec1::EcPrivateKey::from_der(der).is_ok() {
+        return KeyKind::Sec1Ec;
+    }
+    KeyKind::Unknown
 }
 
 /// Turns the accessKey PEM into PKCS#8 DER. PKCS#1 is what RSA issues; PKCS#8 is accepted.
@@ -178,7 +214,7 @@ pub fn rsa_private_key_to_pkcs8(pem_text: &str) -> Result<Vec<u8>, KeyFileError>
     let pem = parse_pem(pem_text)?;
     let kind = classify_der(&pem.der);
     match (pem.label.as_str(), kind) {
-        ("RSA PRIVATE KEY", KeyKind::Pkcs1Rsa) => Ok(wrap_pkcs1(&pem.der)),
+        ("RSA PRIVATE KEY", KeyKind::Pkcs1Rsa) => wrap_pkcs1(&pem.der),
         ("PRIVATE KEY", KeyKind::Pkcs8Rsa) => Ok(pem.der),
         ("RSA PRIVATE KEY", KeyKind::Pkcs8Rsa) => Err(KeyFileError::LabelMismatch { label: "PKCS#1 (BEGIN RSA PRIVATE KEY)", content: "PKCS#8" }),
         ("PRIVATE KEY", KeyKind::Pkcs1Rsa) => Err(KeyFileError::LabelMismatch { label: "PKCS#8 (BEGIN PRIVATE KEY)", content: "PKCS#1" }),
@@ -191,57 +227,14 @@ pub fn rsa_private_key_to_pkcs8(pem_text: &str) -> Result<Vec<u8>, KeyFileError>
 }
 
 /// PKCS#8 PrivateKeyInfo around a PKCS#1 RSAPrivateKey.
-pub fn wrap_pkcs1(pkcs1: &[u8]) -> Vec<u8> {
-    let mut alg = Vec::with_capacity(RSA_OID.len() + 4);
-    alg.extend_from_slice(RSA_OID);
-    alg.extend_from_slice(&[0x05, 0x00]);
-    let mut inner = Vec::with_capacity(pkcs1.len() + 32);
-    inner.extend_from_slice(&[0x02, 0x01, 0x00]);
-    inner.extend(tlv(0x30, &alg));
-    inner.extend(tlv(0x04, pkcs1));
-    tlv(0x30, &inner)
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-/// One DER tag-length-value: (tag, content, what follows).
-fn read_tlv(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let tag = *data.first()?;
-    let first = *data.get(1)? as usize;
-    let (len, header) = if first < 0x80 {
-        (first, 2)
-    } else {
-        let n = first & 0x7f;
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let mut len = 0usize;
-        for i in 0..n {
-            len = (len << 8) | *data.get(2 + i)? as usize;
-        }
-        (len, 2 + n)
-    };
-    let end = header.checked_add(len)?;
-    let content = data.get(header..end)?;
-    Some((tag, content, &data[end..]))
+pub fn wrap_pkcs1(pkcs1_der: &[u8]) -> Result<Vec<u8>, KeyFileError> {
+    pkcs8::PrivateKeyInfo::new(pkcs1::ALGORITHM_ID, pkcs1_der).to_der().map_err(|_| KeyFileError::NotRsaKey)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64ct::{Base64, Encoding};
 
     // A real 512-bit PKCS#1 key (too small for use; made for this test only).
     const PKCS1: &str = "-----BEGIN RSA PRIVATE KEY-----
@@ -266,6 +259,13 @@ RDfYiUTa4IxT+QIgQlcrJSwJcc9L5RwPJekzXooszPjd58ALp6jhYJu7fRUCIQDp
         .to_string()
     }
 
+    /// PEM as OpenSSL writes it: 64-character lines.
+    fn pem(label: &str, der: &[u8]) -> String {
+        let body = Base64::encode_string(der);
+        let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or("")).collect();
+        format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+    }
+
     #[test]
     fn pkcs1_key_file_becomes_pkcs8() {
         let kf = parse(&key_file(PKCS1)).unwrap();
@@ -274,29 +274,31 @@ RDfYiUTa4IxT+QIgQlcrJSwJcc9L5RwPJekzXooszPjd58ALp6jhYJu7fRUCIQDp
         assert_eq!(kf.tenant(), "example.access.securid.com");
         assert!(!format!("{kf:?}").contains("MIIB"));
         // The PKCS#8 wrapping of the same key, labelled as such, is accepted as is.
-        let pem8 = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", b64::encode(&kf.pkcs8_der));
+        let pem8 = pem("PRIVATE KEY", &kf.pkcs8_der);
         assert_eq!(parse(&key_file(&pem8)).unwrap().pkcs8_der, kf.pkcs8_der);
     }
 
     #[test]
-    fn literal_backslash_n_is_tolerated() {
-        let flattened = PKCS1.replace('\n', "\\n");
-        assert!(parse(&key_file(&flattened)).is_ok());
+    fn literal_backslash_n_and_crlf_are_tolerated() {
+        assert!(parse(&key_file(&PKCS1.replace('\n', "\\n"))).is_ok());
+        assert!(parse(&key_file(&PKCS1.replace('\n', "\r\n"))).is_ok());
     }
 
     #[test]
     fn every_broken_file_says_what_is_wrong() {
         assert_eq!(parse("not json"), Err(KeyFileError::NotJson));
-        assert_eq!(parse(r#"{"customerName":"x"}"#), Err(KeyFileError::MissingField("accessID")));
-        assert_eq!(parse(&key_file("")), Err(KeyFileError::EmptyField("accessKey")));
+        assert_eq!(parse("[1]"), Err(KeyFileError::NotJson));
+        assert_eq!(parse(r#"{"customerName":"x"}"#), Err(KeyFileError::MissingField("accessID".into())));
+        assert_eq!(parse(r#"{"customerName":"x","accessID":7}"#), Err(KeyFileError::MissingField("accessID".into())));
+        assert_eq!(parse(&key_file("")), Err(KeyFileError::EmptyField("accessKey".into())));
         assert_eq!(parse(&key_file("hello")), Err(KeyFileError::NotPem));
         let ec = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIA==\n-----END EC PRIVATE KEY-----";
         assert_eq!(parse(&key_file(ec)), Err(KeyFileError::EcKey));
         let pkcs1_der = parse_pem(PKCS1).unwrap().der;
-        let mislabelled = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----", b64::encode(&pkcs1_der));
+        let mislabelled = pem("PRIVATE KEY", &pkcs1_der);
         assert!(matches!(parse(&key_file(&mislabelled)), Err(KeyFileError::LabelMismatch { .. })));
-        let wrapped = wrap_pkcs1(&pkcs1_der);
-        let mislabelled = format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", b64::encode(&wrapped));
+        let wrapped = wrap_pkcs1(&pkcs1_der).unwrap();
+        let mislabelled = pem("RSA PRIVATE KEY", &wrapped);
         assert!(matches!(parse(&key_file(&mislabelled)), Err(KeyFileError::LabelMismatch { .. })));
         let public = "-----BEGIN PUBLIC KEY-----\nMFwwDQ==\n-----END PUBLIC KEY-----";
         assert_eq!(parse(&key_file(public)), Err(KeyFileError::PublicKey));
@@ -304,9 +306,20 @@ RDfYiUTa4IxT+QIgQlcrJSwJcc9L5RwPJekzXooszPjd58ALp6jhYJu7fRUCIQDp
         assert_eq!(parse(&key_file(garbage)), Err(KeyFileError::NotRsaKey));
         let broken = "-----BEGIN RSA PRIVATE KEY-----\nA*A\n-----END RSA PRIVATE KEY-----";
         assert_eq!(parse(&key_file(broken)), Err(KeyFileError::BadBase64));
-        for e in [KeyFileError::NotJson, KeyFileError::EcKey, KeyFileError::MissingField("accessID")] {
+        let encrypted = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----";
+        assert_eq!(parse(&key_file(encrypted)), Err(KeyFileError::EncryptedKey));
+        assert_eq!(parse(&" ".repeat(MAX_KEY_FILE_BYTES + 1)), Err(KeyFileError::TooLarge));
+        let mut bad_url: Value = serde_json::from_str(&key_file(PKCS1)).unwrap();
+        bad_url["adminRestApiUrl"] = "ftp://x".into();
+        assert_eq!(parse(&bad_url.to_string()), Err(KeyFileError::BadUrl));
+        for e in [KeyFileError::NotJson, KeyFileError::EcKey, KeyFileError::MissingField("accessID".into())] {
             assert!(e.to_string().len() > 30, "{e}");
         }
+    }
+
+    #[test]
+    fn the_required_members_are_the_wire_types_own() {
+        assert_eq!(required_members(), ["accessID", "accessKey", "adminRestApiUrl", "customerName"]);
     }
 
     #[test]

@@ -7,14 +7,15 @@
 //! phone lists or manager email: the form takes them from the lookup answer when present and
 //! otherwise says they are not known, so an edit never blanks a field silently.
 
-use crate::json::Json;
 use crate::wire::{UpdateLocalUserRequest, UpdateLocalUserResponse, User};
-use serde_json::Map;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 pub const LOCAL_SOURCE: &str = "Local Identity Source";
 
 /// Every field of the form, in display order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Field {
     FirstName,
     LastName,
@@ -72,24 +73,12 @@ impl Field {
         }
     }
 
-    /// The update API's property.
-    pub fn key(self) -> &'static str {
-        match self {
-            Field::FirstName => "firstName",
-            Field::LastName => "lastName",
-            Field::UserName => "userName",
-            Field::Email => "email",
-            Field::DefaultSmsPhone => "defaultSmsPhone",
-            Field::DefaultVoicePhone => "defaultVoicePhone",
-            Field::ManagerEmail => "managerEmail",
-            Field::AlternateUsernames => "alternateUsernames",
-            Field::GroupMemberships => "groupMemberships",
-            Field::SmsPhoneNumbers => "smsPhoneNumbers",
-            Field::VoicePhoneNumbers => "voicePhoneNumbers",
-            Field::PasswordCreationOption => "passwordCreationOption",
-            Field::PasswordSendMethod => "passwordSendMethod",
-            Field::InitialPasswordEmail => "initialPasswordEmail",
-            Field::Password => "password",
+    /// The update API's property: the variant's name in camelCase, the rule (and the names)
+    /// `UpdateLocalUserRequest` serializes with; a test holds the two together.
+    pub fn key(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(Value::String(k)) => k,
+            _ => String::new(),
         }
     }
 
@@ -109,8 +98,8 @@ pub struct LocalUserForm {
     pub unknown: Vec<Field>,
 }
 
-fn list_text(v: &Json) -> Option<String> {
-    let items: Vec<&str> = v.as_array()?.iter().filter_map(Json::as_str).collect();
+fn list_text(v: &Value) -> Option<String> {
+    let items: Vec<&str> = v.as_array()?.iter().filter_map(Value::as_str).collect();
     Some(items.join(", "))
 }
 
@@ -129,14 +118,15 @@ impl LocalUserForm {
         user.identity_source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(LOCAL_SOURCE))
     }
 
-    /// `raw` is the lookup answer as it came: it may carry what `User` does not name.
-    pub fn from_user(user: &User, raw: &Json) -> LocalUserForm {
+    /// What the lookup does not document (group memberships, phone lists, manager) comes from
+    /// the fields it carried beyond `User`'s, when it carried them.
+    pub fn from_user(user: &User) -> LocalUserForm {
         let mut unknown = Vec::new();
         let mut from_extra = |field: Field, fallback: Option<String>| -> String {
-            match raw.get(field.key()) {
+            match user.extra.get(&field.key()) {
                 Some(v) if field.is_list() => list_text(v).unwrap_or_default(),
-                Some(Json::Str(s)) => s.clone(),
-                Some(Json::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Null) => String::new(),
                 _ => match fallback {
                     Some(f) => f,
                     None => {
@@ -359,19 +349,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn local_user() -> (User, Json) {
+    fn local_user() -> User {
         let v = json!({
             "id": "u1", "emailAddress": "local.user@example.com", "firstName": "Local", "lastName": "User",
             "identitySource": "Local Identity Source", "principalUsername": "local.user", "smsNumber": "+1 555 010 0001",
             "groupMemberships": ["helpdesk"], "smsPhoneNumbers": ["+1 555 010 0001"], "managerEmail": null,
             "somethingElse": 1
         });
-        (serde_json::from_value(v.clone()).unwrap(), Json::parse(&v.to_string()).unwrap())
+        serde_json::from_value(v).unwrap()
     }
 
     fn form() -> LocalUserForm {
-        let (u, raw) = local_user();
-        LocalUserForm::from_user(&u, &raw)
+        LocalUserForm::from_user(&local_user())
     }
 
     #[test]
@@ -387,7 +376,7 @@ mod tests {
         assert_eq!(req.identity_source.as_deref(), Some("Local Identity Source"));
         assert_eq!(req.password, None);
         assert_eq!(req.password_creation_option.as_deref(), Some("NONE"));
-        assert!(LocalUserForm::editable(&local_user().0));
+        assert!(LocalUserForm::editable(&local_user()));
     }
 
     #[test]
@@ -468,4 +457,14 @@ mod tests {
         assert!(!is_phone("555-CALL-NOW"));
         assert_eq!(split_list("a, b\n\n c"), vec!["a", "b", "c"]);
     }
+
+    #[test]
+    fn every_field_is_a_property_of_the_update_request() {
+        let written = serde_json::to_value(UpdateLocalUserRequest::default()).unwrap();
+        for f in Field::ALL {
+            assert!(written.get(f.key()).is_some(), "{}", f.key());
+        }
+        assert_eq!(Field::DefaultSmsPhone.key(), "defaultSmsPhone");
+    }
+
 }

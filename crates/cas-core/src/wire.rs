@@ -1,11 +1,28 @@
-//! Request and response bodies exactly as RSA's pages name them (`../shared/seeds/`).
+//! Request and response bodies exactly as RSA's pages name them (`../shared/seeds/`): the one
+//! codec of the console (through serde_json in the browser) and of the sandbox.
 //!
-//! Readers are lenient (unknown fields kept, optional fields may be missing); writers emit the
-//! documented shape, `null` included, so the sandbox answers like the real service.
+//! Leniency is declared here, field by field. Informational fields are `Option`s read with
+//! [`lenient`]: missing, `null` or of another type, they read as absent, so one odd field never
+//! costs the operator the whole answer; unknown fields are kept in `extra`. What decides an
+//! outcome is strict: a 207 item's identifier and `statusCode`, `save_succeeded` and the
+//! validity flags of an update answer, the status a status change answers, a token. Writers
+//! emit the documented shape, `null` included, so the sandbox answers like the real service.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
+
+/// An informational field: a value of another type than documented reads as absent rather
+/// than failing the whole answer (the raw answer still shows what came).
+pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(serde_json::from_value(Value::deserialize(d)?).ok())
+}
+
+/// Like [`lenient`] for a field that has a natural empty value.
+pub fn lenient_or_default<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
+    Ok(lenient(d)?.unwrap_or_default())
+}
 
 /// The three statuses the API reports; anything else is kept verbatim.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -61,65 +78,65 @@ impl<'de> Deserialize<'de> for UserStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub email_address: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub first_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub last_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub creation_date: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub identity_source: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub user_status: Option<UserStatus>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub mark_deleted: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub high_risk_user: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub mark_deleted_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub mark_deleted_by: Option<String>,
     /// Absent (not null) when the tenant has no SMS tokencode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub sms_number: Option<String>,
     /// Absent (not null) when the tenant has no voice tokencode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub voice_number: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub is_token_locked: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub is_sms_locked: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub is_voice_locked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub is_fingerprint_locked: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub is_approve_locked: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub last_sync_time: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub emergency_access_status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub emergency_tokencode_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub emergency_tokencode_expiration: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub emergency_tokencode_last_use: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub offline_emergency_access_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub offline_emergency_tokencode_expiration: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub month_last_authenticated: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub principal_username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub alternate_username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub primary_unique_identifier: Option<String>,
     /// Whatever else the server sent, kept for the raw view.
     #[serde(flatten)]
@@ -163,9 +180,9 @@ pub struct SearchRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchPage {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub total_pages: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub total_elements: u64,
     #[serde(default)]
     pub elements: Vec<User>,
@@ -181,7 +198,9 @@ pub struct UserStatusRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserStatusResponse {
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub id: String,
+    /// Strict: the page shows this as the user's status now.
     pub user_status: UserStatus,
 }
 
@@ -228,22 +247,49 @@ impl HighRiskRequest {
 }
 
 /// One failed identifier in a 207 answer. The table calls `statusCode` a string while the
-/// example shows a number: we write a number and read either.
+/// example shows a number: we write a number and read either. Strict: which identifier failed
+/// and how decides what the console reports for it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MultiStatusItem {
-    #[serde(default, alias = "user")]
+    #[serde(alias = "user")]
     pub id: String,
     #[serde(deserialize_with = "number_or_string")]
     pub status_code: u16,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub error: String,
+}
+
+/// An entry of a 207 list: an item, or something that could not be read as one. An unreadable
+/// entry is never taken for a success: the identifiers it may concern are reported as
+/// "outcome unknown" (see `bulk::job`, and the user page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MultiStatusEntry {
+    Item(MultiStatusItem),
+    Unreadable(Value),
+}
+
+impl MultiStatusEntry {
+    /// The identifier an unreadable entry names, when it names one as a string.
+    pub fn identifier(&self) -> Option<&str> {
+        match self {
+            MultiStatusEntry::Item(i) => Some(&i.id),
+            MultiStatusEntry::Unreadable(v) => v.get("id").or_else(|| v.get("user")).and_then(Value::as_str),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct MultiStatus {
     #[serde(default)]
-    pub users: Vec<MultiStatusItem>,
+    pub users: Vec<MultiStatusEntry>,
+}
+
+impl MultiStatus {
+    pub fn of(items: Vec<MultiStatusItem>) -> MultiStatus {
+        MultiStatus { users: items.into_iter().map(MultiStatusEntry::Item).collect() }
+    }
 }
 
 fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
@@ -274,11 +320,11 @@ pub struct HighRiskListV2 {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct HighRiskEntry {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub email: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub primary_username: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub alternate_username: String,
 }
 
@@ -294,7 +340,7 @@ pub const PASSWORD_SEND_METHODS: [&str; 2] = ["NONE", "EMAIL"];
 
 /// `PUT /v1/users/update` body. Unknown fields the server returned elsewhere are carried in
 /// `extra` so an edit never drops them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateLocalUserRequest {
     #[serde(default)]
@@ -335,14 +381,23 @@ pub struct UpdateLocalUserRequest {
     pub extra: Map<String, Value>,
 }
 
+// Never print the password.
+impl fmt::Debug for UpdateLocalUserRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateLocalUserRequest").field("id", &self.id).field("user_name", &self.user_name).finish_non_exhaustive()
+    }
+}
+
 /// The update answer (200 even when the save failed: read `save_succeeded`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdateLocalUserResponse {
-    #[serde(default)]
+    // The `*_valid` flags are strict (a flag of another type fails the answer): they say which
+    // field the server refused. Absent means the server did not say.
+    #[serde(default, deserialize_with = "lenient")]
     pub cloud_directory_enabled: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub user_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub email: Option<String>,
     #[serde(default)]
     pub first_name_valid: Option<bool>,
@@ -352,7 +407,7 @@ pub struct UpdateLocalUserResponse {
     pub username_valid: Option<bool>,
     #[serde(default)]
     pub email_valid: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub email_failure_reason: Option<String>,
     #[serde(default)]
     pub sms_phone_valid: Option<bool>,
@@ -360,7 +415,7 @@ pub struct UpdateLocalUserResponse {
     pub voice_phone_valid: Option<bool>,
     #[serde(default)]
     pub manager_email_valid: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub manager_email_failure_reason: Option<String>,
     #[serde(default)]
     pub identity_source_valid: Option<bool>,
@@ -378,26 +433,33 @@ pub struct UpdateLocalUserResponse {
     pub sms_phone_list_valid: Vec<bool>,
     #[serde(default)]
     pub voice_phone_list_valid: Vec<bool>,
-    #[serde(default)]
+    /// Strict: 200 does not mean saved; this does.
     pub save_succeeded: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub save_failure_reason: Option<String>,
     #[serde(default)]
     pub duplicate_username: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub validation_errors: Vec<String>,
 }
 
 /// `POST {issuer}/token` answer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub token_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_or_default")]
     pub expires_in: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+
+// Never print the token.
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenResponse").field("expires_in", &self.expires_in).field("scope", &self.scope).finish_non_exhaustive()
+    }
 }
 
 /// The gateway's 403 body.
@@ -408,6 +470,14 @@ pub struct ForbiddenBody {
     pub error: String,
     pub message: String,
     pub path: String,
+}
+
+/// The token endpoint's error body (RFC 6749 §5.2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OAuthErrorBody {
+    pub error: String,
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
 }
 
 /// Application error body: `{"code": "404 NOT_FOUND", "description": "..."}`.
@@ -522,8 +592,46 @@ mod tests {
             {"id": "c", "statusCode": "400 BAD_REQUEST", "error": "x"}
         ]}))
         .unwrap();
-        let codes: Vec<u16> = m.users.iter().map(|u| u.status_code).collect();
-        assert_eq!(codes, vec![404, 409, 400]);
+        let codes: Vec<Option<u16>> = m.users.iter().map(|u| if let MultiStatusEntry::Item(i) = u { Some(i.status_code) } else { None }).collect();
+        assert_eq!(codes, vec![Some(404), Some(409), Some(400)]);
+    }
+
+    #[test]
+    fn a_207_entry_that_cannot_be_read_is_kept_as_unreadable() {
+        let m: MultiStatus = serde_json::from_value(json!({"users": [
+            {"id": "a", "statusCode": "soon"}, {"statusCode": 404}, "b", {"user": "c", "statusCode": 409}
+        ]}))
+        .unwrap();
+        assert!(matches!(&m.users[0], MultiStatusEntry::Unreadable(_)));
+        assert_eq!(m.users.iter().map(MultiStatusEntry::identifier).collect::<Vec<_>>(), vec![Some("a"), None, None, Some("c")]);
+        assert!(matches!(&m.users[3], MultiStatusEntry::Item(i) if i.status_code == 409));
+        // The sandbox writes items as the docs show them.
+        let written = serde_json::to_value(MultiStatus::of(vec![MultiStatusItem { id: "x".into(), status_code: 404, error: "User not found".into() }])).unwrap();
+        assert_eq!(written, json!({"users": [{"id": "x", "statusCode": 404, "error": "User not found"}]}));
+    }
+
+    #[test]
+    fn informational_fields_of_another_type_read_as_absent_and_outcomes_stay_strict() {
+        let u: User = serde_json::from_str(r#"{"id":"1","emailAddress":"a@b.c","firstName":42,"isTokenLocked":"yes","userStatus":3}"#).unwrap();
+        assert_eq!((u.first_name, u.is_token_locked, u.user_status), (None, None, None));
+        assert!(serde_json::from_str::<User>("[1,2]").is_err());
+        assert!(serde_json::from_str::<Vec<User>>("{}").is_err());
+        assert!(serde_json::from_str::<TokenResponse>(r#"{"token_type":"Bearer"}"#).is_err());
+        assert!(serde_json::from_str::<UserStatusResponse>(r#"{"id":"1","userStatus":7}"#).is_err());
+        let saved = r#"{"save_succeeded":true,"validation_errors":"none","email":5}"#;
+        let r: UpdateLocalUserResponse = serde_json::from_str(saved).unwrap();
+        assert!(r.save_succeeded && r.validation_errors.is_empty() && r.email.is_none());
+        assert!(serde_json::from_str::<UpdateLocalUserResponse>(r#"{"save_succeeded":"yes"}"#).is_err());
+        assert!(serde_json::from_str::<UpdateLocalUserResponse>(r#"{"email_valid":true}"#).is_err(), "no save_succeeded: unknown, not false");
+        assert!(serde_json::from_str::<UpdateLocalUserResponse>(r#"{"save_succeeded":true,"email_valid":"no"}"#).is_err());
+    }
+
+    #[test]
+    fn secrets_never_reach_debug() {
+        let t = TokenResponse { access_token: "SECRET".into(), token_type: "Bearer".into(), expires_in: 1, scope: None };
+        assert!(!format!("{t:?}").contains("SECRET"));
+        let u = UpdateLocalUserRequest { password: Some("SECRET".into()), ..UpdateLocalUserRequest::default() };
+        assert!(!format!("{u:?}").contains("SECRET"));
     }
 
     #[test]

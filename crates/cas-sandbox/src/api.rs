@@ -420,7 +420,7 @@ fn change_high_risk(app: &App, bytes: &[u8]) -> Response<Body> {
     match failed.as_slice() {
         [] => respond(200, None, Body::empty()),
         [only] if req.users.len() == 1 => app_error(only.status_code, only.error.clone()),
-        _ => json_value(207, &MultiStatus { users: failed }),
+        _ => json_value(207, &MultiStatus::of(failed)),
     }
 }
 

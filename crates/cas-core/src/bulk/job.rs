@@ -20,7 +20,7 @@ use super::{Counts, Item, Outcome};
 use crate::access::Operation;
 use crate::actionlog;
 use crate::error::{message, ApiError, UserMessage};
-use crate::wire::{HighRiskAction, MultiStatus, HIGH_RISK_BATCH_LIMIT};
+use crate::wire::{HighRiskAction, MultiStatus, MultiStatusEntry, HIGH_RISK_BATCH_LIMIT};
 use std::collections::VecDeque;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,7 +84,7 @@ pub enum Pause {
     Expired(UserMessage),
     /// The server refused the credential, or the browser could not sign with it.
     Refused(UserMessage),
-    /// Nothing is connected.
+    /// Nothing is connected, or the operator disconnected: the job waits for them to resume it.
     Disconnected,
 }
 
@@ -238,17 +238,29 @@ impl Job {
         self.settle(now);
     }
 
+    /// A 207: the identifiers it lists failed as it says, the others were applied. An entry
+    /// that cannot be read is never taken for a success: the identifier it names is of unknown
+    /// outcome, and one naming none could concern any identifier not otherwise listed.
     fn reconcile(&mut self, batch: Batch, ms: MultiStatus, now: u64) {
         let mut listed = vec![false; ms.users.len()];
         let mut again = Vec::new();
         let mut last = (500, String::new());
+        let anonymous = ms.users.iter().any(|e| e.identifier().is_none());
         for &i in &batch.items {
-            let Some(k) = ms.users.iter().position(|u| u.id.trim().eq_ignore_ascii_case(&self.items[i].text)) else {
-                self.settle_item(i, Outcome::Done, String::new());
+            let named = |e: &MultiStatusEntry| e.identifier().is_some_and(|id| id.trim().eq_ignore_ascii_case(&self.items[i].text));
+            let Some(k) = ms.users.iter().position(named) else {
+                if anonymous {
+                    self.settle_item(i, Outcome::Unknown, "the server's 207 answer holds an entry the console could not read".into());
+                } else {
+                    self.settle_item(i, Outcome::Done, String::new());
+                }
                 continue;
             };
             listed[k] = true;
-            let u = &ms.users[k];
+            let MultiStatusEntry::Item(u) = &ms.users[k] else {
+                self.settle_item(i, Outcome::Unknown, "the server's 207 entry for it could not be read".into());
+                continue;
+            };
             let detail = format!("{} {}", u.status_code, u.error).trim_end().to_string();
             match u.status_code {
                 404 => self.settle_item(i, Outcome::NotFound, detail),
@@ -261,7 +273,7 @@ impl Job {
                 _ => self.settle_item(i, Outcome::Failed, detail),
             }
         }
-        self.unmatched.extend(ms.users.into_iter().zip(listed).filter(|(_, hit)| !hit).map(|(u, _)| u.id));
+        self.unmatched.extend(ms.users.iter().zip(listed).filter(|(_, hit)| !hit).filter_map(|(e, _)| e.identifier().map(str::to_string)));
         if !again.is_empty() {
             let retry = Batch { items: again, ..batch };
             self.transient(retry, &ApiError::Server { status: last.0, detail: last.1 }, now);
@@ -373,6 +385,19 @@ impl Job {
         }
     }
 
+    /// The credential is gone (Disconnect). Whatever the job was waiting for, it now waits for
+    /// the operator: nothing resumes by itself under a credential connected later.
+    pub fn disconnected(&mut self, now: u64) {
+        match self.state {
+            State::Running => {
+                self.state = State::Paused(Pause::Disconnected);
+                self.run.paused_since = Some(now);
+            }
+            State::Paused(Pause::Expired(_) | Pause::Refused(_)) => self.state = State::Paused(Pause::Disconnected),
+            _ => {}
+        }
+    }
+
     pub fn pause(&mut self, now: u64) {
         if let State::Running | State::Paused(_) = self.state {
             self.state = State::Paused(Pause::Operator);
@@ -409,7 +434,7 @@ impl Job {
             return 0;
         }
         let mut n = 0;
-        for item in self.items.iter_mut().filter(|i| i.outcome == Outcome::Failed) {
+        for item in self.items.iter_mut().filter(|i| matches!(i.outcome, Outcome::Failed | Outcome::Unknown)) {
             item.outcome = Outcome::Waiting;
             item.detail.clear();
             n += 1;
@@ -548,15 +573,13 @@ mod tests {
     fn a_207_is_reconciled_ignoring_case_and_retries_only_what_failed_for_the_server() {
         let mut job = job_of(&["A@x.com".into(), "b@x.com".into(), "shared.alt".into(), "bad".into(), "busy@x.com".into(), "ok@x.com".into()]);
         let r = job.next(0).unwrap();
-        let ms = MultiStatus {
-            users: vec![
-                failed("a@X.COM", 404, "User not found"),
-                failed("shared.alt", 409, "Multiple users were found for the user identifier"),
-                failed("bad", 400, "Invalid identifier"),
-                failed("busy@x.com", 500, "Internal server error"),
-                failed("stranger@x.com", 404, "User not found"),
-            ],
-        };
+        let ms = MultiStatus::of(vec![
+            failed("a@X.COM", 404, "User not found"),
+            failed("shared.alt", 409, "Multiple users were found for the user identifier"),
+            failed("bad", 400, "Invalid identifier"),
+            failed("busy@x.com", 500, "Internal server error"),
+            failed("stranger@x.com", 404, "User not found"),
+        ]);
         job.answer(r.id, Ok(ms), 0);
         let out: Vec<Outcome> = job.items.iter().map(|i| i.outcome).collect();
         assert_eq!(out, vec![Outcome::NotFound, Outcome::Done, Outcome::Ambiguous, Outcome::Refused, Outcome::Waiting, Outcome::Done]);
@@ -572,6 +595,35 @@ mod tests {
         assert_eq!(job.items[4].outcome, Outcome::Done);
         assert_eq!(job.state(), &State::Finished);
         assert_eq!(job.take_report().unwrap().outcome, actionlog::Outcome::Partial);
+    }
+
+    #[test]
+    fn an_unreadable_207_entry_is_never_a_success() {
+        let texts: Vec<String> = ["a@x.com", "b@x.com", "c@x.com", "d@x.com"].map(String::from).to_vec();
+        // An entry naming its identifier but with no readable status: that one is unknown.
+        let mut job = job_of(&texts);
+        let r = job.next(0).unwrap();
+        let ms: MultiStatus = serde_json::from_value(serde_json::json!({"users": [
+            {"id": "b@x.com", "statusCode": "soon", "error": "?"},
+            {"id": "c@x.com", "statusCode": 404, "error": "User not found"}
+        ]}))
+        .unwrap();
+        job.answer(r.id, Ok(ms), 0);
+        let out: Vec<Outcome> = job.items.iter().map(|i| i.outcome).collect();
+        assert_eq!(out, vec![Outcome::Done, Outcome::Unknown, Outcome::NotFound, Outcome::Done]);
+        assert_eq!(job.counts().unknown, 1);
+        assert!(job.counts().accounted(HighRiskAction::Add).ends_with("1 of unknown outcome (check these users)."));
+        // An entry naming nothing: every identifier the answer did not list is unknown.
+        let mut job = job_of(&texts);
+        let r = job.next(0).unwrap();
+        let ms: MultiStatus = serde_json::from_value(serde_json::json!({"users": [{"statusCode": 404}, {"id": "c@x.com", "statusCode": 404}]})).unwrap();
+        job.answer(r.id, Ok(ms), 0);
+        let out: Vec<Outcome> = job.items.iter().map(|i| i.outcome).collect();
+        assert_eq!(out, vec![Outcome::Unknown, Outcome::Unknown, Outcome::NotFound, Outcome::Unknown]);
+        assert_eq!(job.take_report().map(|r| r.outcome), Some(actionlog::Outcome::Failed));
+        // Retrying sends the unknown ones again (adding twice is harmless).
+        assert_eq!(job.retry_failed(1), 3);
+        assert_eq!(job.next(1).map(|r| r.users), Some(vec!["a@x.com".to_string(), "b@x.com".into(), "d@x.com".into()]));
     }
 
     #[test]
@@ -821,7 +873,7 @@ mod tests {
                         if r.users.len() == 1 && fails.len() == 1 {
                             Err(if fails[0].status_code == 409 { ApiError::Conflict { detail: "x".into() } } else { ApiError::NotFound { detail: "x".into() } })
                         } else {
-                            Ok(MultiStatus { users: fails })
+                            Ok(MultiStatus::of(fails))
                         }
                     }
                 }

@@ -28,6 +28,9 @@ pub enum Outcome {
     Refused,
     /// Still failing after the retries the policy allows (the detail says with what).
     Failed,
+    /// The server answered, but what it said about this identifier could not be read: never
+    /// taken for a success. The operator checks the user.
+    Unknown,
     /// Not sent: the operator cancelled the job first.
     Cancelled,
     /// Not sent: obviously invalid.
@@ -45,11 +48,20 @@ pub enum Category {
     Ambiguous,
     Refused,
     Failed,
+    Unknown,
     NotSent,
 }
 
-pub const CATEGORIES: [Category; 7] =
-    [Category::Done, Category::NotFound, Category::Ambiguous, Category::Refused, Category::Failed, Category::NotSent, Category::Waiting];
+pub const CATEGORIES: [Category; 8] = [
+    Category::Done,
+    Category::NotFound,
+    Category::Ambiguous,
+    Category::Refused,
+    Category::Failed,
+    Category::Unknown,
+    Category::NotSent,
+    Category::Waiting,
+];
 
 impl Outcome {
     pub fn category(self) -> Category {
@@ -60,6 +72,7 @@ impl Outcome {
             Outcome::Ambiguous => Category::Ambiguous,
             Outcome::Refused => Category::Refused,
             Outcome::Failed => Category::Failed,
+            Outcome::Unknown => Category::Unknown,
             Outcome::Cancelled | Outcome::SetAside(_) | Outcome::Duplicate => Category::NotSent,
         }
     }
@@ -72,6 +85,7 @@ impl Outcome {
             Outcome::Ambiguous => "ambiguous alternate username",
             Outcome::Refused => "refused by validation",
             Outcome::Failed => "failed after retries",
+            Outcome::Unknown => "outcome unknown: check this user",
             Outcome::Cancelled => "not sent: cancelled",
             Outcome::SetAside(_) => "not sent: set aside",
             Outcome::Duplicate => "not sent: duplicate",
@@ -99,6 +113,7 @@ impl Category {
             Category::Ambiguous => "Ambiguous",
             Category::Refused => "Refused",
             Category::Failed => "Failed",
+            Category::Unknown => "Outcome unknown",
             Category::NotSent => "Not sent",
         }
     }
@@ -124,6 +139,7 @@ pub struct Counts {
     pub ambiguous: usize,
     pub refused: usize,
     pub failed: usize,
+    pub unknown: usize,
     pub cancelled: usize,
     pub set_aside: usize,
     pub duplicates: usize,
@@ -140,6 +156,7 @@ impl Counts {
                 Outcome::Ambiguous => &mut c.ambiguous,
                 Outcome::Refused => &mut c.refused,
                 Outcome::Failed => &mut c.failed,
+                Outcome::Unknown => &mut c.unknown,
                 Outcome::Cancelled => &mut c.cancelled,
                 Outcome::SetAside(_) => &mut c.set_aside,
                 Outcome::Duplicate => &mut c.duplicates,
@@ -149,7 +166,7 @@ impl Counts {
     }
 
     pub fn sum(&self) -> usize {
-        self.waiting + self.done + self.not_found + self.ambiguous + self.refused + self.failed + self.not_sent()
+        self.waiting + self.done + self.not_found + self.ambiguous + self.refused + self.failed + self.unknown + self.not_sent()
     }
 
     pub fn not_sent(&self) -> usize {
@@ -161,9 +178,15 @@ impl Counts {
         self.input - self.set_aside - self.duplicates
     }
 
-    /// Identifiers the server refused one way or another.
+    /// Identifiers the server refused one way or another, or whose outcome is not known.
     pub fn failures(&self) -> usize {
-        self.not_found + self.ambiguous + self.refused + self.failed
+        self.not_found + self.ambiguous + self.refused + self.failed + self.unknown
+    }
+
+    /// What "retry" sends again: failures worth repeating. Adding or removing twice is
+    /// harmless, so identifiers of unknown outcome go too.
+    pub fn retryable(&self) -> usize {
+        self.failed + self.unknown
     }
 
     pub fn in_category(&self, c: Category) -> usize {
@@ -174,6 +197,7 @@ impl Counts {
             Category::Ambiguous => self.ambiguous,
             Category::Refused => self.refused,
             Category::Failed => self.failed,
+            Category::Unknown => self.unknown,
             Category::NotSent => self.not_sent(),
         }
     }
@@ -181,8 +205,9 @@ impl Counts {
     /// "612 added, 200 not found, …, 187 not sent (150 duplicates, 30 set aside, 7 cancelled)".
     pub fn summary(&self, action: HighRiskAction) -> String {
         let waiting = if self.waiting > 0 { format!(", {} waiting", self.waiting) } else { String::new() };
+        let unknown = if self.unknown > 0 { format!(", {} of unknown outcome (check these users)", self.unknown) } else { String::new() };
         format!(
-            "{} {}, {} not found, {} ambiguous, {} refused by validation, {} failed after retries, {} not sent ({} duplicates, {} set aside, {} cancelled){waiting}",
+            "{} {}, {} not found, {} ambiguous, {} refused by validation, {} failed after retries, {} not sent ({} duplicates, {} set aside, {} cancelled){unknown}{waiting}",
             self.done,
             done_label(action),
             self.not_found,
