@@ -48,7 +48,9 @@ function startEcho() {
   return new Promise((resolve, reject) => { echo.once('error', reject); echo.listen(ECHO_PORT, '127.0.0.1', resolve); });
 }
 
-// A request written byte for byte (fetch and http.request would normalize the path).
+// A request written byte for byte, as an attacker's would be: fetch resolves dot segments
+// and turns `\` into `/` before sending, and no client library sends a CONNECT with a
+// second request behind it. Ordinary requests go through request() below.
 function raw(base, requestLine, headers = {}, after = '') {
   const { hostname, port, host } = new URL(base);
   const lines = [requestLine, ...Object.entries({ Host: host, Connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}`)];
@@ -118,6 +120,19 @@ const climbing = [
   '/AdminInterface/restapi/..\\..\\_sandbox/health',
   '/AdminInterface/restapi/%5c..%5c..%5c_sandbox/health',
 ];
+
+// Each thing the proxies refuse on their two prefixes, alone in an otherwise ordinary path,
+// spelled every way a client can send it: raw where a request line can carry it, and
+// percent-encoded in either case. `..` inside a segment (a whole `..` segment is resolved by
+// nginx before it matches, see below), `;`, `\`, and `%` once decoded (a raw `%` that
+// starts no escape is malformed).
+const refusedTails = [
+  'v1/users..', 'v1/..users/lookup', 'v1/u..x/lookup', 'v1/%2e%2eusers', 'v1/users%2E%2E', 'v1/users.%2e',
+  'v1/users;x', 'v1/users;', 'v1/users%3bx', 'v1/users%3Bx',
+  'v1\\users', 'v1/users\\', 'v1%5cusers', 'v1%5Cusers',
+  'v1%25users', 'v1/%252e', 'v1%users',
+];
+const exactPrefixes = ['/AdminInterface/restapi/', '/oauth/'];
 
 describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip }, () => {
   let browser;
@@ -253,10 +268,30 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
     assert.deepEqual(received.map((r) => r.url), [], 'the upstream saw none of those requests');
   });
 
+  it('refuses each of `..`, `;`, `\\` and a decoded `%` alone, raw and encoded, in both prefixes', async () => {
+    const before = await sandboxTotal();
+    const leaked = [];
+    const answers = [];
+    for (const prefix of exactPrefixes) {
+      for (const tail of refusedTails) {
+        const path = prefix + tail;
+        for (const base of [CONSOLE_URL, ECHO_URL]) {
+          received.length = 0;
+          const res = await raw(base, `GET ${path} HTTP/1.1`);
+          leaked.push(...received.map((r) => `${path} sent on as ${r.url}`));
+          answers.push(`${path}: ${res.status}`);
+        }
+      }
+    }
+    assert.deepEqual(leaked, [], 'the upstream saw none of them');
+    assert.deepEqual(answers.filter((a) => !a.endsWith(': 400')), [], 'each refused with 400');
+    assert.equal(await sandboxTotal(), before, 'the sandbox saw none of them');
+  });
+
   it('forwards the two prefixes as they are, and never a dot segment', async () => {
     received.length = 0;
-    await raw(ECHO_URL, 'GET /AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber=0 HTTP/1.1');
-    await raw(ECHO_URL, 'POST /oauth/token HTTP/1.1', { 'Content-Length': '0' });
+    await request(ECHO_URL, '/AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber=0');
+    await request(ECHO_URL, '/oauth/token', { method: 'POST', body: '' });
     assert.deepEqual(received.map((r) => `${r.method} ${r.url}`),
       ['GET /AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber=0', 'POST /oauth/token']);
     received.length = 0;
