@@ -7,8 +7,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { launch, open, assertClean, connectKeyFile, search, CONSOLE_URL, SANDBOX_URL } from './helpers.mjs';
 
 const SERVER = process.env.DEPLOY_SERVER; // nginx | caddy
@@ -16,7 +16,7 @@ const ECHO_URL = process.env.DEPLOY_ECHO_URL;
 const ECHO_PORT = Number(process.env.DEPLOY_ECHO_PORT);
 const HTTP_URL = process.env.DEPLOY_HTTP_URL; // nginx's port-80 server, redirect only
 const CSP = process.env.DEPLOY_CSP; // what `cargo xtask dist` derives from dist/index.html
-const DIST = process.env.DEPLOY_DIST; // the build served, with its precompressed .gz copies
+const DIST = process.env.DEPLOY_DIST; // the build served, with its precompressed .br and .gz copies
 const skip = SERVER ? false : 'runs through deploy/ configs in cargo xtask test';
 
 // What the upstream received, and an answer that tries to set a cookie and its own headers.
@@ -209,20 +209,44 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
     const plain = await request(CONSOLE_URL, hashed.wasm, { headers: { 'accept-encoding': 'identity' } });
     assert.equal(plain.headers['content-type'], 'application/wasm');
     assert.equal(plain.headers['content-encoding'], undefined);
-    const gz = await request(CONSOLE_URL, hashed.wasm, { headers: { 'accept-encoding': 'gzip' } });
-    assert.equal(gz.headers['content-type'], 'application/wasm');
-    assert.equal(gz.headers['content-encoding'], 'gzip');
-    assert.match(gz.headers.vary ?? '', /Accept-Encoding/i);
-    assert.ok(gz.body.length < plain.body.length / 2, `gzip ${gz.body.length} bytes of ${plain.body.length}`);
-    assert.ok(gunzipSync(gz.body).equals(plain.body), 'the same wasm once unpacked');
-    // Every file of the first load goes out compressed, as the copy `cargo xtask dist` wrote:
-    // its figure is what a browser that asks for gzip, as all do, is really sent.
-    for (const path of [hashed.wasm, hashed.js, hashed.boot, hashed.css, '/']) {
-      const file = `${DIST}/${path === '/' ? 'index.html' : path.slice(1)}.gz`;
-      const res = await request(CONSOLE_URL, path, { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
-      assert.equal(res.headers['content-encoding'], 'gzip', path);
-      assert.ok(res.body.equals(readFileSync(file)), `${path} is sent as ${file}`);
+    for (const [accept, encoding, unpack] of [['gzip', 'gzip', gunzipSync], ['gzip, deflate, br, zstd', 'br', brotliDecompressSync]]) {
+      const packed = await request(CONSOLE_URL, hashed.wasm, { headers: { 'accept-encoding': accept } });
+      assert.equal(packed.headers['content-type'], 'application/wasm', accept);
+      assert.equal(packed.headers['content-encoding'], encoding, accept);
+      assert.match(packed.headers.vary ?? '', /Accept-Encoding/i, accept);
+      assert.ok(packed.body.length < plain.body.length / 2, `${encoding} ${packed.body.length} bytes of ${plain.body.length}`);
+      assert.ok(unpack(packed.body).equals(plain.body), `the same wasm once unpacked from ${encoding}`);
     }
+  });
+
+  it('sends every first-load file as the copy cargo xtask dist wrote and counted: .br, .gz or none, as the browser takes', async () => {
+    // Every file with copies beside it (what the size guard counts), and a console route,
+    // which is index.html too.
+    const files = readdirSync(DIST).filter((f) => existsSync(`${DIST}/${f}.gz`) && existsSync(`${DIST}/${f}.br`));
+    for (const kind of [/\.wasm$/, /^cas-console-.*\.js$/, /^boot-.*\.js$/, /\.css$/, /^index\.html$/]) {
+      assert.ok(files.some((f) => kind.test(f)), `dist/ has copies of a file like ${kind}`);
+    }
+    const paths = [...files.map((f) => [`/${f}`, f]), ['/', 'index.html'], ['/users/j.doe%40example.com', 'index.html']];
+    // What a browser sends (br only over https, where every current one offers it), and
+    // what other clients do: the copy it can read, else the file itself.
+    const accepts = [
+      ['gzip, deflate, br, zstd', '.br'], ['br', '.br'], ['br;q=1.0, gzip;q=0.8', '.br'],
+      ['gzip, deflate', '.gz'], ['gzip', '.gz'],
+      ['identity', ''], [undefined, ''],
+    ];
+    const wrong = [];
+    for (const [path, file] of paths) {
+      for (const [accept, copy] of accepts) {
+        const res = await request(CONSOLE_URL, path, { headers: accept === undefined ? {} : { 'accept-encoding': accept } });
+        const expected = readFileSync(`${DIST}/${file}${copy}`);
+        const encoding = { '.br': 'br', '.gz': 'gzip', '': undefined }[copy];
+        if (res.status !== 200 || res.headers['content-encoding'] !== encoding || !res.body.equals(expected)) {
+          wrong.push(`${path} for Accept-Encoding ${accept}: ${res.status} ${res.headers['content-encoding']} ${res.body.length} bytes, not ${file}${copy} (${expected.length})`);
+        }
+        if (copy && !/Accept-Encoding/i.test(res.headers.vary ?? '')) wrong.push(`${path} for Accept-Encoding ${accept}: no Vary: Accept-Encoding`);
+      }
+    }
+    assert.deepEqual(wrong, []);
   });
 
   it('runs the console under the header CSP with no violation, its API calls going through the proxy', async () => {

@@ -3,7 +3,7 @@
 //! setup  installs the pinned toolchain (skipping what is present)
 //! demo   sandbox + console behind trunk's proxy, at a printed URL
 //! test   every test: native, sandbox over HTTP, the console in headless Chromium (trunk and nginx)
-//! dist   release build into dist/ and the size report against the budget
+//! dist   release build into dist/ and the size report against the guard
 //! bench  the sandbox's throughput and the bulk high-risk benchmark
 //!
 //! It must never download a tool from anywhere but crates.io, Debian, npm or rustup.
@@ -253,15 +253,15 @@ fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
     // rebuild changes the files under them.
     drop(_trunk);
     let through_deploy = if files.is_empty() { deploy::browser_tests(env, &dist, true) } else { Ok(()) };
-    // The budget, on the very build just tested (the deploy tests precompressed it as
+    // The size guard, on the very build just tested (the deploy tests precompressed it as
     // `cargo xtask dist` does): a figure printed, and a failure when over.
-    let budget = if files.is_empty() {
-        println!("== first-load budget of the build tested");
-        size::budget(&dist)
+    let guard = if files.is_empty() {
+        println!("== first-load size guard on the build tested");
+        size::guard(&dist)
     } else {
         Ok(())
     };
-    let failures: Vec<String> = [through_trunk, through_deploy, budget].into_iter().filter_map(Result::err).collect();
+    let failures: Vec<String> = [through_trunk, through_deploy, guard].into_iter().filter_map(Result::err).collect();
     if failures.is_empty() {
         Ok(())
     } else {
@@ -272,12 +272,13 @@ fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
 fn dist() -> Result {
     setup::setup()?;
     let r = root();
+    let dist = r.join("dist");
     run(cmd("trunk").args(["build", "--release", "--offline"]).current_dir(&r))?;
-    size::precompress(&r.join("dist"))?;
+    size::precompress(&dist)?;
     // The CSP check runs whatever the size says.
-    let budget = size::budget(&r.join("dist"));
-    deploy::check_dist(&r.join("dist"))?;
-    budget
+    let guard = size::guard(&dist);
+    deploy::check_dist(&dist)?;
+    guard
 }
 
 fn bench() -> Result {
