@@ -61,7 +61,7 @@ fn meta_policy(html: &str) -> Option<String> {
 }
 
 /// The value of `name="…"` (or '…') in a tag.
-fn attr(tag: &str, name: &str) -> Option<String> {
+pub(crate) fn attr(tag: &str, name: &str) -> Option<String> {
     let lower = tag.to_ascii_lowercase();
     let mut from = 0;
     while let Some(i) = lower[from..].find(name) {

@@ -3,12 +3,13 @@
 //! setup  installs the pinned toolchain (skipping what is present)
 //! demo   sandbox + console behind trunk's proxy, at a printed URL
 //! test   every test: native, sandbox over HTTP, the console in headless Chromium (trunk and nginx)
-//! dist   release build into dist/ and the size report against the guard
+//! dist   release build into dist/, the size report against the guard, what each crate weighs
 //! bench  the sandbox's throughput and the bulk high-risk benchmark
 //!
 //! It must never download a tool from anywhere but crates.io, Debian, npm or rustup.
 
 mod bench;
+mod crates;
 mod deploy;
 mod procs;
 mod setup;
@@ -31,8 +32,8 @@ enum Task {
     Demo(DemoArgs),
     /// Every test: native, sandbox over HTTP, the console in headless Chromium through trunk, nginx and Caddy; then the size guard
     Test(TestArgs),
-    /// Release build into dist/ with precompressed copies, the size report against the guard, and the CSP check
-    Dist,
+    /// Release build into dist/ with precompressed copies, the size report against the guard, the CSP check, and what each crate weighs
+    Dist(DistArgs),
     /// The sandbox's throughput and the console's bulk high-risk job
     Bench,
 }
@@ -48,6 +49,13 @@ struct DemoArgs {
     /// How many users the sandbox makes up
     #[arg(long, value_name = "N", default_value_t = 500)]
     users: u32,
+}
+
+#[derive(clap::Args)]
+struct DistArgs {
+    /// Skip the per-crate breakdown (it builds the console a second time, with names)
+    #[arg(long)]
+    no_crates: bool,
 }
 
 #[derive(clap::Args)]
@@ -70,7 +78,7 @@ fn main() -> ExitCode {
         Task::Setup => setup::setup().map(|_| ()),
         Task::Demo(args) => demo(args),
         Task::Test(args) => test(args),
-        Task::Dist => dist(),
+        Task::Dist(args) => dist(args),
         Task::Bench => bench(),
     };
     match outcome {
@@ -269,15 +277,19 @@ fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
     }
 }
 
-fn dist() -> Result {
+fn dist(args: DistArgs) -> Result {
     setup::setup()?;
     let r = root();
     let dist = r.join("dist");
     run(cmd("trunk").args(["build", "--release", "--offline"]).current_dir(&r))?;
     size::precompress(&dist)?;
-    // The CSP check runs whatever the size says.
+    // Over the guard, the CSP check and the breakdown still run: the breakdown is what says
+    // where the bytes went.
     let guard = size::guard(&dist);
     deploy::check_dist(&dist)?;
+    if !args.no_crates {
+        crates::breakdown(&dist)?;
+    }
     guard
 }
 
@@ -307,7 +319,7 @@ mod tests {
     #[test]
     fn the_commands_readme_documents_parse() {
         Task::command().debug_assert();
-        for line in ["setup", "dist", "bench", "demo", "test", "test --native", "test --browser", "test --deploy"] {
+        for line in ["setup", "dist", "dist --no-crates", "bench", "demo", "test", "test --native", "test --browser", "test --deploy"] {
             assert!(parse(line).is_ok(), "{line}");
         }
         let Ok(Task::Demo(demo)) = parse("demo --tenant https://acme.access.securid.com --auth https://x.example --users 20") else { panic!() };
