@@ -30,25 +30,15 @@ struct RustLink {
 
 /// The `<link data-trunk rel="rust" …>` of index.html.
 fn rust_link(index_html: &str) -> Result<RustLink> {
-    let lower = index_html.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<link") {
-        let start = from + i;
-        let end = start + lower[start..].find('>').ok_or("index.html: a <link without its >")?;
-        let tag = &index_html[start..end];
-        from = end;
-        if crate::deploy::attr(tag, "rel").as_deref() != Some("rust") {
-            continue;
-        }
-        let get = |name: &str| crate::deploy::attr(tag, name);
-        return Ok(RustLink {
-            profile: get("data-cargo-profile-release").unwrap_or_else(|| "release".into()),
-            bin: get("data-bin").ok_or("index.html's rust link names no data-bin")?,
-            opt_level: get("data-wasm-opt").unwrap_or_else(|| "0".into()),
-            opt_params: get("data-wasm-opt-params").unwrap_or_default().split_whitespace().map(str::to_string).collect(),
-        });
-    }
-    Err("index.html has no <link data-trunk rel=\"rust\">".into())
+    let html = scraper::Html::parse_document(index_html);
+    let link = html.select(&crate::deploy::selector("link[data-trunk][rel=rust]")).next().ok_or("index.html has no <link data-trunk rel=\"rust\">")?;
+    let get = |name: &str| link.attr(name).map(str::to_string);
+    Ok(RustLink {
+        profile: get("data-cargo-profile-release").unwrap_or_else(|| "release".into()),
+        bin: get("data-bin").ok_or("index.html's rust link names no data-bin")?,
+        opt_level: get("data-wasm-opt").unwrap_or_else(|| "0".into()),
+        opt_params: get("data-wasm-opt-params").unwrap_or_default().split_whitespace().map(str::to_string).collect(),
+    })
 }
 
 /// The console's wasm as trunk makes it, names kept; returns its path.
@@ -350,9 +340,9 @@ mod tests {
         assert_eq!(link.bin, "cas-console");
         assert_eq!(link.profile, "wasm-release");
         assert!(link.opt_params.iter().any(|p| p == "--strip-debug"), "{link:?}");
-        let html = r#"<link rel="css" href="a.css"><link data-trunk rel="rust" data-bin="app" data-wasm-opt="z">"#;
+        let html = r#"<link data-trunk rel="css" href="a.css"><link data-trunk rel="rust" data-bin="app" data-wasm-opt="z">"#;
         assert_eq!(rust_link(html).unwrap(), RustLink { profile: "release".into(), bin: "app".into(), opt_level: "z".into(), opt_params: vec![] });
-        assert!(rust_link("<link rel=css>").is_err());
+        assert!(rust_link("<link data-trunk rel=css>").is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::procs::{cmd, free_port, http_get, output, run};
 use crate::{root, setup, start_sandbox, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
+use scraper::{Html, Selector};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -26,9 +27,10 @@ pub struct Csp {
 /// index.html's meta Content-Security-Policy plus [`HEADER_ONLY`], with every inline
 /// script's `'sha256-…'` added to script-src.
 pub fn csp_for(index_html: &str) -> Result<Csp> {
-    let meta = meta_policy(index_html).ok_or("index.html has no <meta http-equiv=\"Content-Security-Policy\" content=\"...\">")?;
+    let index_html = Html::parse_document(index_html);
+    let meta = meta_policy(&index_html).ok_or("index.html has no <meta http-equiv=\"Content-Security-Policy\" content=\"...\">")?;
     let inline_hashes: Vec<String> =
-        inline_scripts(index_html).iter().map(|s| format!("'sha256-{}'", BASE64.encode(Sha256::digest(s.as_bytes())))).collect();
+        inline_scripts(&index_html).iter().map(|s| format!("'sha256-{}'", BASE64.encode(Sha256::digest(s.as_bytes())))).collect();
     let mut directives: Vec<String> = meta.split(';').map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect();
     for hash in &inline_hashes {
         match directives.iter_mut().find(|d| d.split_whitespace().next() == Some("script-src")) {
@@ -45,60 +47,20 @@ pub fn csp_for(index_html: &str) -> Result<Csp> {
 }
 
 /// The `content` of the meta Content-Security-Policy tag.
-fn meta_policy(html: &str) -> Option<String> {
-    let lower = html.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<meta") {
-        let start = from + i;
-        let end = start + lower[start..].find('>')?;
-        let tag = &html[start..end];
-        if attr(tag, "http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")) {
-            return attr(tag, "content");
-        }
-        from = end;
-    }
-    None
+fn meta_policy(html: &Html) -> Option<String> {
+    html.select(&selector("meta[http-equiv][content]"))
+        .find(|m| m.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")))
+        .and_then(|m| m.attr("content").map(str::to_string))
 }
 
-/// The value of `name="…"` (or '…') in a tag.
-pub(crate) fn attr(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(name) {
-        let at = from + i;
-        from = at + name.len();
-        let before_ok = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
-        let rest = tag[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let rest = rest[1..].trim_start();
-        let quote = rest.chars().next()?;
-        if quote == '"' || quote == '\'' {
-            let value = &rest[1..];
-            return value.find(quote).map(|j| value[..j].replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&"));
-        }
-        return Some(rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or("").to_string());
-    }
-    None
+/// The text of every <script> without a src, as the browser parsed it: what a CSP hash covers.
+fn inline_scripts(html: &Html) -> Vec<String> {
+    html.select(&selector("script:not([src])")).map(|s| s.text().collect()).collect()
 }
 
-/// The text of every <script> without a src (what a CSP hash covers: exactly the characters
-/// between the tags).
-fn inline_scripts(html: &str) -> Vec<String> {
-    let lower = html.to_ascii_lowercase();
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<script") {
-        let start = from + i;
-        let Some(open_end) = lower[start..].find('>').map(|j| start + j + 1) else { break };
-        let Some(close) = lower[open_end..].find("</script").map(|j| open_end + j) else { break };
-        if attr(&html[start..open_end], "src").is_none() {
-            found.push(html[open_end..close].to_string());
-        }
-        from = close;
-    }
-    found
+/// One of xtask's own selectors: a constant, so a parse error is a bug here, not bad input.
+pub(crate) fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e}"))
 }
 
 /// The policy for `dist/`, checked against deploy/'s configs, written to `dist/csp.txt`.
@@ -504,6 +466,18 @@ mod tests {
             csp.policy,
             format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hash}; object-src 'none'; frame-ancestors 'none'")
         );
+    }
+
+    #[test]
+    fn an_inline_script_is_hashed_as_the_browser_parsed_it() {
+        // HTML parsing turns CR LF into LF before the browser hashes the script's text.
+        let crlf = csp_for(&page("<script>let a = 1;\r\nlet b = 2;</script>")).unwrap();
+        let lf = csp_for(&page("<script>let a = 1;\nlet b = 2;</script>")).unwrap();
+        assert_eq!(crlf.inline_hashes, lf.inline_hashes);
+        // Entities are not decoded in a script's raw text, and a src'd script is no inline one.
+        let html = page("<script type=\"module\">a &amp;&amp; b</script><script src=/x.js></script><script SRC='/y.js'> </script>");
+        let expected = format!("'sha256-{}'", BASE64.encode(Sha256::digest(b"a &amp;&amp; b")));
+        assert_eq!(csp_for(&html).unwrap().inline_hashes, [expected]);
     }
 
     #[test]
