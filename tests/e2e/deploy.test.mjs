@@ -7,8 +7,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { launch, open, assertClean, connectKeyFile, search, CONSOLE_URL, SANDBOX_URL } from './helpers.mjs';
 
 const SERVER = process.env.DEPLOY_SERVER; // nginx | caddy
@@ -16,7 +16,7 @@ const ECHO_URL = process.env.DEPLOY_ECHO_URL;
 const ECHO_PORT = Number(process.env.DEPLOY_ECHO_PORT);
 const HTTP_URL = process.env.DEPLOY_HTTP_URL; // nginx's port-80 server, redirect only
 const CSP = process.env.DEPLOY_CSP; // what `cargo xtask dist` derives from dist/index.html
-const DIST = process.env.DEPLOY_DIST; // the build served, with its precompressed .gz copies
+const DIST = process.env.DEPLOY_DIST; // the build served, with its precompressed .br and .gz copies
 const skip = SERVER ? false : 'runs through deploy/ configs in cargo xtask test';
 
 // What the upstream received, and an answer that tries to set a cookie and its own headers.
@@ -48,7 +48,9 @@ function startEcho() {
   return new Promise((resolve, reject) => { echo.once('error', reject); echo.listen(ECHO_PORT, '127.0.0.1', resolve); });
 }
 
-// A request written byte for byte (fetch and http.request would normalize the path).
+// A request written byte for byte, as an attacker's would be: fetch resolves dot segments
+// and turns `\` into `/` before sending, and no client library sends a CONNECT with a
+// second request behind it. Ordinary requests go through request() below.
 function raw(base, requestLine, headers = {}, after = '') {
   const { hostname, port, host } = new URL(base);
   const lines = [requestLine, ...Object.entries({ Host: host, Connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}`)];
@@ -118,6 +120,22 @@ const climbing = [
   '/AdminInterface/restapi/..\\..\\_sandbox/health',
   '/AdminInterface/restapi/%5c..%5c..%5c_sandbox/health',
 ];
+
+// Each thing the proxies refuse on their two prefixes, alone in an otherwise ordinary path,
+// spelled every way a client can send it: raw where a request line can carry it, and
+// percent-encoded in either case. `..` inside a segment (a whole `..` segment is resolved by
+// nginx before it matches, see below), `;`, `\`, and `%` once decoded (a raw `%` that
+// starts no escape is malformed).
+const refusedTails = [
+  'v1/users..', 'v1/..users/lookup', 'v1/u..x/lookup', 'v1/%2e%2eusers', 'v1/users%2E%2E', 'v1/users.%2e',
+  'v1/users;x', 'v1/users;', 'v1/users%3bx', 'v1/users%3Bx',
+  'v1\\users', 'v1/users\\', 'v1%5cusers', 'v1%5Cusers',
+  'v1%25users', 'v1/%252e', 'v1%users',
+];
+// The two prefixes as the console spells them, and in other case: Caddy's path matchers
+// ignore case (nginx's locations do not), so a refusal that minds case lets these through.
+const exactPrefixes = ['/AdminInterface/restapi/', '/oauth/'];
+const otherCase = ['/ADMININTERFACE/RESTAPI/', '/adminInterface/RestApi/', '/OAUTH/', '/OAuth/'];
 
 describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip }, () => {
   let browser;
@@ -191,20 +209,44 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
     const plain = await request(CONSOLE_URL, hashed.wasm, { headers: { 'accept-encoding': 'identity' } });
     assert.equal(plain.headers['content-type'], 'application/wasm');
     assert.equal(plain.headers['content-encoding'], undefined);
-    const gz = await request(CONSOLE_URL, hashed.wasm, { headers: { 'accept-encoding': 'gzip' } });
-    assert.equal(gz.headers['content-type'], 'application/wasm');
-    assert.equal(gz.headers['content-encoding'], 'gzip');
-    assert.match(gz.headers.vary ?? '', /Accept-Encoding/i);
-    assert.ok(gz.body.length < plain.body.length / 2, `gzip ${gz.body.length} bytes of ${plain.body.length}`);
-    assert.ok(gunzipSync(gz.body).equals(plain.body), 'the same wasm once unpacked');
-    // Every file of the first load goes out compressed, as the copy `cargo xtask dist` wrote:
-    // its figure is what a browser that asks for gzip, as all do, is really sent.
-    for (const path of [hashed.wasm, hashed.js, hashed.boot, hashed.css, '/']) {
-      const file = `${DIST}/${path === '/' ? 'index.html' : path.slice(1)}.gz`;
-      const res = await request(CONSOLE_URL, path, { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
-      assert.equal(res.headers['content-encoding'], 'gzip', path);
-      assert.ok(res.body.equals(readFileSync(file)), `${path} is sent as ${file}`);
+    for (const [accept, encoding, unpack] of [['gzip', 'gzip', gunzipSync], ['gzip, deflate, br, zstd', 'br', brotliDecompressSync]]) {
+      const packed = await request(CONSOLE_URL, hashed.wasm, { headers: { 'accept-encoding': accept } });
+      assert.equal(packed.headers['content-type'], 'application/wasm', accept);
+      assert.equal(packed.headers['content-encoding'], encoding, accept);
+      assert.match(packed.headers.vary ?? '', /Accept-Encoding/i, accept);
+      assert.ok(packed.body.length < plain.body.length / 2, `${encoding} ${packed.body.length} bytes of ${plain.body.length}`);
+      assert.ok(unpack(packed.body).equals(plain.body), `the same wasm once unpacked from ${encoding}`);
     }
+  });
+
+  it('sends every first-load file as the copy cargo xtask dist wrote and counted: .br, .gz or none, as the browser takes', async () => {
+    // Every file with copies beside it (what the size guard counts), and a console route,
+    // which is index.html too.
+    const files = readdirSync(DIST).filter((f) => existsSync(`${DIST}/${f}.gz`) && existsSync(`${DIST}/${f}.br`));
+    for (const kind of [/\.wasm$/, /^cas-console-.*\.js$/, /^boot-.*\.js$/, /\.css$/, /^index\.html$/]) {
+      assert.ok(files.some((f) => kind.test(f)), `dist/ has copies of a file like ${kind}`);
+    }
+    const paths = [...files.map((f) => [`/${f}`, f]), ['/', 'index.html'], ['/users/j.doe%40example.com', 'index.html']];
+    // What a browser sends (br only over https, where every current one offers it), and
+    // what other clients do: the copy it can read, else the file itself.
+    const accepts = [
+      ['gzip, deflate, br, zstd', '.br'], ['br', '.br'], ['br;q=1.0, gzip;q=0.8', '.br'],
+      ['gzip, deflate', '.gz'], ['gzip', '.gz'],
+      ['identity', ''], [undefined, ''],
+    ];
+    const wrong = [];
+    for (const [path, file] of paths) {
+      for (const [accept, copy] of accepts) {
+        const res = await request(CONSOLE_URL, path, { headers: accept === undefined ? {} : { 'accept-encoding': accept } });
+        const expected = readFileSync(`${DIST}/${file}${copy}`);
+        const encoding = { '.br': 'br', '.gz': 'gzip', '': undefined }[copy];
+        if (res.status !== 200 || res.headers['content-encoding'] !== encoding || !res.body.equals(expected)) {
+          wrong.push(`${path} for Accept-Encoding ${accept}: ${res.status} ${res.headers['content-encoding']} ${res.body.length} bytes, not ${file}${copy} (${expected.length})`);
+        }
+        if (copy && !/Accept-Encoding/i.test(res.headers.vary ?? '')) wrong.push(`${path} for Accept-Encoding ${accept}: no Vary: Accept-Encoding`);
+      }
+    }
+    assert.deepEqual(wrong, []);
   });
 
   it('runs the console under the header CSP with no violation, its API calls going through the proxy', async () => {
@@ -253,17 +295,54 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
     assert.deepEqual(received.map((r) => r.url), [], 'the upstream saw none of those requests');
   });
 
+  it('refuses each of `..`, `;`, `\\` and a decoded `%` alone, raw and encoded, in both prefixes and in any case', async () => {
+    const before = await sandboxTotal();
+    const leaked = [];
+    const answers = [];
+    for (const prefix of [...exactPrefixes, ...otherCase]) {
+      for (const tail of refusedTails) {
+        const path = prefix + tail;
+        for (const base of [CONSOLE_URL, ECHO_URL]) {
+          received.length = 0;
+          const res = await raw(base, `GET ${path} HTTP/1.1`);
+          leaked.push(...received.map((r) => `${path} sent on as ${r.url}`));
+          // Refused outright where it is one of the two prefixes; in other case nginx does not
+          // proxy it at all (it is a console route: index.html).
+          if (exactPrefixes.includes(prefix) || res.status === 0) answers.push(`${path}: ${res.status}`);
+        }
+      }
+    }
+    assert.deepEqual(leaked, [], 'the upstream saw none of them');
+    assert.deepEqual(answers.filter((a) => !a.endsWith(': 400')), [], 'each refused with 400');
+    assert.equal(await sandboxTotal(), before, 'the sandbox saw none of them');
+  });
+
+  it('proxies the two prefixes only as the console spells them', async () => {
+    received.length = 0;
+    for (const prefix of otherCase) {
+      const res = await raw(ECHO_URL, `GET ${prefix}v1/users/highrisk HTTP/1.1`);
+      assert.notEqual(res.status, 0, `${prefix}: an answer`);
+    }
+    assert.deepEqual(received.map((r) => r.url), [], 'the upstream saw none of them');
+  });
+
   it('forwards the two prefixes as they are, and never a dot segment', async () => {
     received.length = 0;
-    await raw(ECHO_URL, 'GET /AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber=0 HTTP/1.1');
-    await raw(ECHO_URL, 'POST /oauth/token HTTP/1.1', { 'Content-Length': '0' });
+    await request(ECHO_URL, '/AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber=0');
+    await request(ECHO_URL, '/oauth/token', { method: 'POST', body: '' });
     assert.deepEqual(received.map((r) => `${r.method} ${r.url}`),
       ['GET /AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber=0', 'POST /oauth/token']);
-    received.length = 0;
-    const res = await raw(ECHO_URL, 'GET /AdminInterface/restapi/v1/./users/../users/lookup HTTP/1.1');
-    // Resolved before it is sent on, or refused.
-    if (received.length) assert.deepEqual(received.map((r) => r.url), ['/AdminInterface/restapi/v1/users/lookup']);
-    else assert.equal(res.status, 400);
+    // Resolved before it is sent on (nginx), or refused (Caddy): the upstream never reads a
+    // dot segment, wherever it stands, even one that only a cleaned path puts inside a prefix.
+    const sentRaw = [];
+    for (const path of ['/AdminInterface/restapi/v1/./users/../users/lookup', '/x/../AdminInterface/restapi/v1/users/lookup',
+      '/AdminInterface/x/../restapi/v1/users/lookup', '/oauth/./token', '/x/%2e%2e/oauth/token', '/ADMININTERFACE/../AdminInterface/restapi/v1/users/lookup']) {
+      received.length = 0;
+      const res = await raw(ECHO_URL, `GET ${path} HTTP/1.1`);
+      sentRaw.push(...received.filter((r) => /(^|\/)\.{1,2}(\/|$)|%2e/i.test(r.url)).map((r) => `${path} sent on as ${r.url}`));
+      assert.ok(received.length === 1 || res.status === 400, `${path}: sent on once, or refused (${res.status})`);
+    }
+    assert.deepEqual(sentRaw, []);
   });
 
   it('ignores an absolute URL in the request line and any other Host', async () => {

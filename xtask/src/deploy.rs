@@ -5,6 +5,10 @@
 
 use crate::procs::{cmd, free_port, http_get, output, run};
 use crate::{root, setup, start_sandbox, Result};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use scraper::{Html, Selector};
+use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -23,9 +27,10 @@ pub struct Csp {
 /// index.html's meta Content-Security-Policy plus [`HEADER_ONLY`], with every inline
 /// script's `'sha256-…'` added to script-src.
 pub fn csp_for(index_html: &str) -> Result<Csp> {
-    let meta = meta_policy(index_html).ok_or("index.html has no <meta http-equiv=\"Content-Security-Policy\" content=\"...\">")?;
+    let index_html = Html::parse_document(index_html);
+    let meta = meta_policy(&index_html).ok_or("index.html has no <meta http-equiv=\"Content-Security-Policy\" content=\"...\">")?;
     let inline_hashes: Vec<String> =
-        inline_scripts(index_html).iter().map(|s| format!("'sha256-{}'", base64(&sha256(s.as_bytes())))).collect();
+        inline_scripts(&index_html).iter().map(|s| format!("'sha256-{}'", BASE64.encode(Sha256::digest(s.as_bytes())))).collect();
     let mut directives: Vec<String> = meta.split(';').map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect();
     for hash in &inline_hashes {
         match directives.iter_mut().find(|d| d.split_whitespace().next() == Some("script-src")) {
@@ -42,60 +47,20 @@ pub fn csp_for(index_html: &str) -> Result<Csp> {
 }
 
 /// The `content` of the meta Content-Security-Policy tag.
-fn meta_policy(html: &str) -> Option<String> {
-    let lower = html.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<meta") {
-        let start = from + i;
-        let end = start + lower[start..].find('>')?;
-        let tag = &html[start..end];
-        if attr(tag, "http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")) {
-            return attr(tag, "content");
-        }
-        from = end;
-    }
-    None
+fn meta_policy(html: &Html) -> Option<String> {
+    html.select(&selector("meta[http-equiv][content]"))
+        .find(|m| m.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")))
+        .and_then(|m| m.attr("content").map(str::to_string))
 }
 
-/// The value of `name="…"` (or '…') in a tag.
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(name) {
-        let at = from + i;
-        from = at + name.len();
-        let before_ok = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
-        let rest = tag[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let rest = rest[1..].trim_start();
-        let quote = rest.chars().next()?;
-        if quote == '"' || quote == '\'' {
-            let value = &rest[1..];
-            return value.find(quote).map(|j| value[..j].replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&"));
-        }
-        return Some(rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or("").to_string());
-    }
-    None
+/// The text of every <script> without a src, as the browser parsed it: what a CSP hash covers.
+fn inline_scripts(html: &Html) -> Vec<String> {
+    html.select(&selector("script:not([src])")).map(|s| s.text().collect()).collect()
 }
 
-/// The text of every <script> without a src (what a CSP hash covers: exactly the characters
-/// between the tags).
-fn inline_scripts(html: &str) -> Vec<String> {
-    let lower = html.to_ascii_lowercase();
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<script") {
-        let start = from + i;
-        let Some(open_end) = lower[start..].find('>').map(|j| start + j + 1) else { break };
-        let Some(close) = lower[open_end..].find("</script").map(|j| open_end + j) else { break };
-        if attr(&html[start..open_end], "src").is_none() {
-            found.push(html[open_end..close].to_string());
-        }
-        from = close;
-    }
-    found
+/// One of xtask's own selectors: a constant, so a parse error is a bug here, not bad input.
+pub(crate) fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e}"))
 }
 
 /// The policy for `dist/`, checked against deploy/'s configs, written to `dist/csp.txt`.
@@ -312,9 +277,14 @@ fn start_nginx(dir: &Path, site: &Site, dist: &Path, upstream: &str) -> Result<S
     let text = nginx_test_site(&read(&root().join("deploy/nginx.conf"))?, site.port, site.http_port, dist, upstream)?;
     write(&dir.join("site.conf"), &text)?;
     let d = dir.display();
+    // Modules load as on a Debian install: Debian's nginx.conf includes modules-enabled/,
+    // where libnginx-mod-http-brotli-static links its `load_module modules/…;`. That path is
+    // relative to nginx's prefix, so nginx runs with Debian's own (no `-p`), and every path of
+    // this test's own is absolute.
     let main = format!(
         "# Generated by cargo xtask for the tests: deploy/nginx.conf (as site.conf) in a minimal http block.\n\
-         {user}worker_processes 1;\nerror_log {d}/error.log warn;\nevents {{ worker_connections 256; }}\n\
+         {user}worker_processes 1;\nerror_log {d}/error.log warn;\ninclude /etc/nginx/modules-enabled/*.conf;\n\
+         events {{ worker_connections 256; }}\n\
          http {{\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n    access_log {d}/access.log;\n\
          \x20   client_body_temp_path {d}/client_body;\n    proxy_temp_path {d}/proxy;\n    fastcgi_temp_path {d}/fastcgi;\n\
          \x20   uwsgi_temp_path {d}/uwsgi;\n    scgi_temp_path {d}/scgi;\n    include {d}/site.conf;\n}}\n",
@@ -323,7 +293,8 @@ fn start_nginx(dir: &Path, site: &Site, dist: &Path, upstream: &str) -> Result<S
     write(&dir.join("nginx.conf"), &main)?;
     let globals = format!("daemon off; pid {d}/nginx.pid;");
     let nginx = |c: &mut Command| {
-        c.arg("-p").arg(dir).arg("-c").arg(dir.join("nginx.conf")).arg("-g").arg(&globals);
+        // -e: where nginx logs before it has read error_log (Debian's default is /var/log).
+        c.arg("-e").arg(dir.join("error.log")).arg("-c").arg(dir.join("nginx.conf")).arg("-g").arg(&globals);
     };
     let mut check = cmd("nginx");
     nginx(check.arg("-q").arg("-t"));
@@ -466,78 +437,6 @@ pub fn only(env: &setup::Toolchain) -> Result {
     browser_tests_in(&work, env, &dist, false)
 }
 
-fn sha256(data: &[u8]) -> [u8; 32] {
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
-        0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-        0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
-        0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-        0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-        0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-        0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-    let mut h: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
-    for block in msg.chunks(64) {
-        let mut w = [0u32; 64];
-        for (i, word) in block.chunks(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..64 {
-            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
-            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
-        for i in 0..64 {
-            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-            let ch = (e & f) ^ (!e & g);
-            let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
-            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-            let maj = (a & b) ^ (a & c) ^ (b & c);
-            let t2 = s0.wrapping_add(maj);
-            hh = g;
-            g = f;
-            f = e;
-            e = d.wrapping_add(t1);
-            d = c;
-            c = b;
-            b = a;
-            a = t1.wrapping_add(t2);
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 32];
-    for (i, word) in h.iter().enumerate() {
-        out[i * 4..i * 4 + 4].copy_from_slice(&word.to_be_bytes());
-    }
-    out
-}
-
-fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,17 +445,6 @@ mod tests {
 
     fn page(scripts: &str) -> String {
         format!("<!doctype html><html><head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{META}\">\n{scripts}</head><body></body></html>")
-    }
-
-    #[test]
-    fn sha256_and_base64_match_known_values() {
-        assert_eq!(base64(&sha256(b"")), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
-        assert_eq!(base64(&sha256(b"abc")), "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
-        // Longer than one block (value from Python hashlib).
-        assert_eq!(base64(&sha256(&[b'a'; 1000])), "Qe3s5C1j6Nm/UVqbppMuHCDLyfWl0TRkWttdsblzfqM=");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
     }
 
     #[test]
@@ -578,6 +466,18 @@ mod tests {
             csp.policy,
             format!("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hash}; object-src 'none'; frame-ancestors 'none'")
         );
+    }
+
+    #[test]
+    fn an_inline_script_is_hashed_as_the_browser_parsed_it() {
+        // HTML parsing turns CR LF into LF before the browser hashes the script's text.
+        let crlf = csp_for(&page("<script>let a = 1;\r\nlet b = 2;</script>")).unwrap();
+        let lf = csp_for(&page("<script>let a = 1;\nlet b = 2;</script>")).unwrap();
+        assert_eq!(crlf.inline_hashes, lf.inline_hashes);
+        // Entities are not decoded in a script's raw text, and a src'd script is no inline one.
+        let html = page("<script type=\"module\">a &amp;&amp; b</script><script src=/x.js></script><script SRC='/y.js'> </script>");
+        let expected = format!("'sha256-{}'", BASE64.encode(Sha256::digest(b"a &amp;&amp; b")));
+        assert_eq!(csp_for(&html).unwrap().inline_hashes, [expected]);
     }
 
     #[test]

@@ -3,33 +3,83 @@
 //! setup  installs the pinned toolchain (skipping what is present)
 //! demo   sandbox + console behind trunk's proxy, at a printed URL
 //! test   every test: native, sandbox over HTTP, the console in headless Chromium (trunk and nginx)
-//! dist   release build into dist/ and the size report against the budget
+//! dist   release build into dist/, the size report against the guard, what each crate weighs
 //! bench  the sandbox's throughput and the bulk high-risk benchmark
 //!
 //! It must never download a tool from anywhere but crates.io, Debian, npm or rustup.
 
 mod bench;
+mod crates;
 mod deploy;
 mod procs;
 mod setup;
 mod size;
 
+use clap::Parser;
 use procs::{cmd, free_port, run, Child};
-use std::env;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+/// The tasks and flags README.md documents.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", about = "The CAS console's automation (see README.md)")]
+enum Task {
+    /// Install the pinned toolchain, skipping what is present
+    Setup,
+    /// The sandbox and the console behind trunk's proxy, at a printed URL
+    Demo(DemoArgs),
+    /// Every test: native, sandbox over HTTP, the console in headless Chromium through trunk, nginx and Caddy; then the size guard
+    Test(TestArgs),
+    /// Release build into dist/ with precompressed copies, the size report against the guard, the CSP check, and what each crate weighs
+    Dist(DistArgs),
+    /// The sandbox's throughput and the console's bulk high-risk job
+    Bench,
+}
+
+#[derive(clap::Args)]
+struct DemoArgs {
+    /// A real tenant (https://<tenant>.access.securid.com) in place of the sandbox
+    #[arg(long, env = "CAS_TENANT", value_name = "URL")]
+    tenant: Option<String>,
+    /// The tenant's OAuth host, when it is not the tenant's name with `auth` for `access`
+    #[arg(long, env = "CAS_AUTH", value_name = "URL")]
+    auth: Option<String>,
+    /// How many users the sandbox makes up
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    users: u32,
+}
+
+#[derive(clap::Args)]
+struct DistArgs {
+    /// Skip the per-crate breakdown (it builds the console a second time, with names)
+    #[arg(long)]
+    no_crates: bool,
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// Only the native tests (cas-core, cas-sandbox, xtask)
+    #[arg(long, conflicts_with_all = ["browser", "deploy", "names"])]
+    native: bool,
+    /// Only the browser tests (all, or the files named)
+    #[arg(long, conflicts_with = "deploy")]
+    browser: bool,
+    /// Only deploy/'s nginx and Caddy tests
+    #[arg(long, conflicts_with = "names")]
+    deploy: bool,
+    /// Browser test files to run alone, without `.test.mjs`: `cargo xtask test --browser edit search`
+    names: Vec<String>,
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    let outcome = match args.first().map(String::as_str) {
-        Some("setup") => setup::setup().map(|_| ()),
-        Some("demo") => demo(&args[1..]),
-        Some("test") => test(&args[1..]),
-        Some("dist") => dist(),
-        Some("bench") => bench(),
-        _ => Err("usage: cargo xtask <setup|demo|test|dist|bench>\n  demo [--tenant https://<tenant>.access.securid.com] [--auth https://<tenant>.auth.securid.com] [--users N]\n  test [--native | --browser [test-file-names…] | --deploy]".into()),
+    let outcome = match Task::parse() {
+        Task::Setup => setup::setup().map(|_| ()),
+        Task::Demo(args) => demo(args),
+        Task::Test(args) => test(args),
+        Task::Dist(args) => dist(args),
+        Task::Bench => bench(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -42,10 +92,6 @@ fn main() -> ExitCode {
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
-fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
 }
 
 /// Builds the sandbox (release) and returns its binary.
@@ -134,27 +180,25 @@ fn auth_host_for(tenant: &str) -> Option<String> {
     Some(format!("{scheme}://{}", labels.join(".")))
 }
 
-fn demo(args: &[String]) -> Result {
+fn demo(args: DemoArgs) -> Result {
     setup::setup()?;
     let port = 8080;
-    let tenant = flag(args, "--tenant").map(str::to_string).or_else(|| env::var("CAS_TENANT").ok());
     let r = root();
-    if let Some(tenant) = tenant {
+    if let Some(tenant) = args.tenant {
         let tenant = tenant.trim_end_matches('/').to_string();
-        let auth = flag(args, "--auth")
-            .map(str::to_string)
-            .or_else(|| env::var("CAS_AUTH").ok())
+        let auth = args
+            .auth
             .or_else(|| auth_host_for(&tenant))
             .ok_or("cannot tell the OAuth host from --tenant; give it with --auth https://<tenant>.auth.securid.com")?;
         let config = trunk_config("Trunk-tenant.toml", &format!("{tenant}/AdminInterface/restapi/"), &format!("{}/oauth/", auth.trim_end_matches('/')), &r.join("dist"), Watch::Sources)?;
         println!("Console for {tenant} (OAuth at {auth}) at http://127.0.0.1:{port}/ once trunk has built it. Ctrl-C stops it.");
         return run(cmd("trunk").arg("serve").arg("--config").arg(&config).arg("--offline").current_dir(&r));
     }
-    let users = flag(args, "--users").unwrap_or("500");
+    let users = args.users.to_string();
     let state = r.join(".state/demo");
     let bin = sandbox_binary()?;
     let mut c = cmd(bin.to_str().unwrap_or("cas-sandbox"));
-    c.args(["--listen", "127.0.0.1:8787", "--users", users, "--state-dir"]).arg(&state);
+    c.args(["--listen", "127.0.0.1:8787", "--users", &users, "--state-dir"]).arg(&state);
     let (_sandbox, url) = Child::spawn_until_line(c, "listening on ")?;
     println!();
     println!("Sandbox at {url}, its credentials in {}:", state.display());
@@ -168,26 +212,22 @@ fn demo(args: &[String]) -> Result {
     run(cmd("trunk").args(["serve", "--offline", "--port", &port.to_string()]).current_dir(&r))
 }
 
-fn test(args: &[String]) -> Result {
+fn test(args: TestArgs) -> Result {
     let env = setup::setup()?;
     let r = root();
-    // `--browser` or `--native` runs one half, for quicker turns while developing.
-    let only = |what: &str| args.iter().any(|a| a == what);
-    // `--deploy`: only deploy/'s nginx and Caddy tests (xtask/src/deploy.rs).
-    if only("--deploy") {
+    if args.deploy {
         return deploy::only(&env);
     }
-    if !only("--browser") {
+    if !args.browser {
         println!("== native tests (cas-core, cas-sandbox, xtask)");
         run(cmd("cargo").args(["test", "-p", "cas-core", "-p", "cas-sandbox", "-p", "xtask"]).current_dir(&r))?;
         println!("== cas-core builds for wasm32");
         run(cmd("cargo").args(["build", "-p", "cas-core", "--target", "wasm32-unknown-unknown"]).current_dir(&r))?;
     }
-    if only("--native") {
+    if args.native {
         return Ok(());
     }
-    // Any other words name test files to run alone: `cargo xtask test --browser edit search`.
-    let files: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).map(|a| format!("{a}.test.mjs")).collect();
+    let files: Vec<String> = args.names.iter().map(|a| format!("{a}.test.mjs")).collect();
     browser_tests(&env, &files)
 }
 
@@ -221,15 +261,15 @@ fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
     // rebuild changes the files under them.
     drop(_trunk);
     let through_deploy = if files.is_empty() { deploy::browser_tests(env, &dist, true) } else { Ok(()) };
-    // The budget, on the very build just tested (the deploy tests precompressed it as
+    // The size guard, on the very build just tested (the deploy tests precompressed it as
     // `cargo xtask dist` does): a figure printed, and a failure when over.
-    let budget = if files.is_empty() {
-        println!("== first-load budget of the build tested");
-        size::budget(&dist)
+    let guard = if files.is_empty() {
+        println!("== first-load size guard on the build tested");
+        size::guard(&dist)
     } else {
         Ok(())
     };
-    let failures: Vec<String> = [through_trunk, through_deploy, budget].into_iter().filter_map(Result::err).collect();
+    let failures: Vec<String> = [through_trunk, through_deploy, guard].into_iter().filter_map(Result::err).collect();
     if failures.is_empty() {
         Ok(())
     } else {
@@ -237,15 +277,20 @@ fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
     }
 }
 
-fn dist() -> Result {
+fn dist(args: DistArgs) -> Result {
     setup::setup()?;
     let r = root();
+    let dist = r.join("dist");
     run(cmd("trunk").args(["build", "--release", "--offline"]).current_dir(&r))?;
-    size::precompress(&r.join("dist"))?;
-    // The CSP check runs whatever the size says.
-    let budget = size::budget(&r.join("dist"));
-    deploy::check_dist(&r.join("dist"))?;
-    budget
+    size::precompress(&dist)?;
+    // Over the guard, the CSP check and the breakdown still run: the breakdown is what says
+    // where the bytes went.
+    let guard = size::guard(&dist);
+    deploy::check_dist(&dist)?;
+    if !args.no_crates {
+        crates::breakdown(&dist)?;
+    }
+    guard
 }
 
 fn bench() -> Result {
@@ -265,6 +310,31 @@ fn bench() -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+
+    fn parse(line: &str) -> std::result::Result<Task, clap::Error> {
+        Task::try_parse_from(std::iter::once("xtask").chain(line.split_whitespace()))
+    }
+
+    #[test]
+    fn the_commands_readme_documents_parse() {
+        Task::command().debug_assert();
+        for line in ["setup", "dist", "dist --no-crates", "bench", "demo", "test", "test --native", "test --browser", "test --deploy"] {
+            assert!(parse(line).is_ok(), "{line}");
+        }
+        let Ok(Task::Demo(demo)) = parse("demo --tenant https://acme.access.securid.com --auth https://x.example --users 20") else { panic!() };
+        assert_eq!((demo.tenant.as_deref(), demo.auth.as_deref(), demo.users), (Some("https://acme.access.securid.com"), Some("https://x.example"), 20));
+        let Ok(Task::Test(test)) = parse("test --browser edit search") else { panic!() };
+        assert!(test.browser && !test.native && !test.deploy);
+        assert_eq!(test.names, ["edit", "search"]);
+    }
+
+    #[test]
+    fn contradictory_test_flags_are_refused() {
+        for line in ["test --native --browser", "test --native --deploy", "test --deploy --browser", "test --native edit", "test --deploy edit", "demo --users many", "frob"] {
+            assert!(parse(line).is_err(), "{line}");
+        }
+    }
 
     #[test]
     fn auth_host_follows_the_tenant() {

@@ -2,8 +2,8 @@
 //! never leaves a sandbox or a server behind.
 
 use crate::Result;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -91,17 +91,42 @@ pub fn free_port() -> Result<u16> {
     l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
-/// Plain HTTP GET on loopback; returns (status, body).
+/// A GET to one of the servers xtask started on loopback; returns (status, body), whatever
+/// the status, or None when nothing answered.
 pub fn http_get(url: &str) -> Option<(u16, String)> {
-    let rest = url.strip_prefix("http://")?;
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-    let mut s = TcpStream::connect(host).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").ok()?;
-    let mut text = String::new();
-    s.read_to_string(&mut text).ok()?;
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(false)
+        // Only loopback is ever asked: an HTTP_PROXY of the environment must not carry it off.
+        .proxy(None)
+        .build()
+        .into();
+    let mut res = agent.get(url).call().ok()?;
+    let status = res.status().as_u16();
+    let body = res.body_mut().read_to_string().unwrap_or_default();
     Some((status, body))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    #[test]
+    fn http_get_returns_any_status_and_none_when_nothing_listens() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/missing", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let n = s.read(&mut buf).unwrap();
+            let request = String::from_utf8_lossy(&buf[..n]).into_owned();
+            s.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\nConnection: close\r\n\r\ngone").unwrap();
+            request
+        });
+        assert_eq!(http_get(&url), Some((404, "gone".to_string())));
+        assert!(server.join().unwrap().starts_with("GET /missing HTTP/1.1\r\n"));
+        let closed = format!("http://127.0.0.1:{}/", free_port().unwrap());
+        assert_eq!(http_get(&closed), None);
+    }
+}

@@ -8,7 +8,8 @@ use std::process::Command;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
-pub const DEBIAN_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "nginx", "caddy"];
+// libnginx-mod-http-brotli-static: `brotli_static` in deploy/nginx.conf, to send the `.br` copies.
+pub const DEBIAN_PACKAGES: [&str; 5] = ["chromium", "chromium-driver", "nginx", "libnginx-mod-http-brotli-static", "caddy"];
 
 pub struct Toolchain {
     pub chromium: PathBuf,
