@@ -5,7 +5,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use std::hash::Hash;
 
 /// Height of one row in pixels: `.vrow` in style/main.css says the same.
 pub const ROW_PX: usize = 30;
@@ -14,24 +13,19 @@ pub const ROW_PX: usize = 30;
 const IN_VIEW: usize = 19;
 const OVERSCAN: usize = 6;
 
-/// `len` rows; row `i` is drawn by `row(i)` and re-drawn only when `key(i)` changes. `scroller`
-/// lets the page move the list (back to the top when a filter changes).
+/// `len` rows; row `i` is drawn by `row(i)` and drawn again only when `key(i)` changes.
+/// `scroller` lets the page move the list (back to the top when a filter changes). Callbacks,
+/// not generics: one copy of the list's code serves every list.
 #[component]
-pub fn VirtualList<K, KF, RF, V>(
+pub fn VirtualList(
     class: &'static str,
     label: &'static str,
     columns: &'static [&'static str],
     #[prop(into)] len: Signal<usize>,
-    key: KF,
-    row: RF,
+    key: Callback<usize, String>,
+    row: Callback<usize, AnyView>,
     #[prop(optional)] scroller: NodeRef<html::Div>,
-) -> impl IntoView
-where
-    K: Eq + Hash + Clone + Send + Sync + 'static,
-    KF: Fn(usize) -> K + Clone + Send + Sync + 'static,
-    RF: Fn(usize) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+) -> impl IntoView {
     let first = RwSignal::new(0usize);
     let window = move || {
         let n = len.get();
@@ -53,10 +47,10 @@ where
                 <For
                     each=move || {
                         let (start, end, _) = window();
-                        (start..end).map(|i| (key(i), i)).collect::<Vec<_>>()
+                        (start..end).map(|i| (key.run(i), i)).collect::<Vec<_>>()
                     }
                     key=|(k, _)| k.clone()
-                    children=move |(_, i)| view! { <div class="vrow" role="row">{row(i)}</div> }
+                    children=move |(_, i)| view! { <div class="vrow" role="row">{row.run(i)}</div> }
                 />
                 <div style:height=move || { let (_, end, n) = window(); px(n - end) }></div>
             </div>

@@ -359,8 +359,11 @@ fn JobView(jobs: BulkJobs) -> impl IntoView {
     let line = move |i: usize| shown.with(|s| s.get(i).copied());
     let item = move |i: usize| line(i).and_then(|k| job.with(|j| j.as_ref().and_then(|j| j.items.get(k as usize).cloned())));
     // A row is drawn again only when its outcome or detail changes.
-    let key = move |i: usize| (line(i), item(i).map(|it| (it.outcome.label(action.get_untracked()), it.detail)));
-    let row = move |i: usize| {
+    let key = Callback::new(move |i: usize| match (line(i), item(i)) {
+        (Some(k), Some(it)) => format!("{k}\n{}\n{}", it.outcome.label(action.get_untracked()), it.detail),
+        _ => String::new(),
+    });
+    let row = Callback::new(move |i: usize| {
         let (k, it) = (line(i).unwrap_or(0), item(i).unwrap_or_else(|| Item { text: String::new(), outcome: Outcome::Waiting, detail: String::new() }));
         let class = match it.outcome.category() {
             Category::Done => "o-done",
@@ -373,7 +376,8 @@ fn JobView(jobs: BulkJobs) -> impl IntoView {
             <span role="cell" class=class>{it.outcome.label(action.get_untracked())}</span>
             <span role="cell">{it.detail}</span>
         }
-    };
+        .into_any()
+    });
 
     view! {
         <JobStatus jobs=jobs counts=counts/>

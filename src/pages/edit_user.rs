@@ -54,17 +54,14 @@ fn EditUser(email: String) -> impl IntoView {
     view! {
         <section class="edit" aria-labelledby="edit-title">
             <p class="crumbs"><A href=back>"← Back to the user"</A></p>
-            <Suspense fallback=|| view! { <p class="busy" role="status">"Loading the user…"</p> }>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok((email, form)) => {
-                            let original = StoredValue::new(form.clone());
-                            view! { <EditForm email=email form=RwSignal::new(form) original=original/> }.into_any()
-                        }
-                        Err(m) => view! { <h1 id="edit-title">"Edit local user"</h1><Note message=m/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match loaded.get() {
+                None => view! { <p class="busy" role="status">"Loading the user…"</p> }.into_any(),
+                Some(Ok((email, form))) => {
+                    let original = StoredValue::new(form.clone());
+                    view! { <EditForm email=email form=RwSignal::new(form) original=original/> }.into_any()
+                }
+                Some(Err(m)) => view! { <h1 id="edit-title">"Edit local user"</h1><Note message=m/> }.into_any(),
+            }}
         </section>
     }
 }

@@ -39,14 +39,11 @@ pub fn HighRiskPage() -> impl IntoView {
                 <button type="button" on:click=move |_| list.refetch()>"Reload"</button>
             </div>
             <p class="hint">"Access policies for high-risk users apply to everyone listed here. Open a user to take them off the list one by one."</p>
-            <Transition fallback=|| view! { <p class="busy" role="status">"Loading the high-risk list…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(entries) => view! { <Listed entries=entries/> }.into_any(),
-                        Err(m) => view! { <Note message=m test="list-problem"/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match list.get() {
+                None => view! { <p class="busy" role="status">"Loading the high-risk list…"</p> }.into_any(),
+                Some(Ok(entries)) => view! { <Listed entries=entries/> }.into_any(),
+                Some(Err(m)) => view! { <Note message=m test="list-problem"/> }.into_any(),
+            }}
         </section>
     }
 }
@@ -86,20 +83,22 @@ fn Listed(entries: Vec<HighRiskEntry>) -> impl IntoView {
         filter.set(event_target_value(&ev));
     };
     let entry = move |i: usize| shown.with(|s| s.get(i).copied());
-    let row = move |i: usize| {
+    let key = Callback::new(move |i: usize| entry(i).map(|k| k.to_string()).unwrap_or_default());
+    let row = Callback::new(move |i: usize| {
         let e = entry(i).and_then(|k| loaded.entries.get(k as usize)).cloned().unwrap_or_default();
         view! {
             <span role="cell"><A href=path(&Page::User(e.email.clone()))>{e.email}</A></span>
             <span role="cell">{e.primary_username}</span>
             <span role="cell">{e.alternate_username}</span>
         }
-    };
+        .into_any()
+    });
     view! {
         <label for="hr-filter">"Filter"</label>
         <input id="hr-filter" type="search" autocomplete="off" spellcheck="false" placeholder="part of an email, primary or alternate username"
             prop:value=move || filter.get() on:input=on_input/>
         <p id="hr-count" class="summary" role="status" data-test="hr-count">{count}</p>
         <VirtualList class="hr-cols" label="High-risk users" columns=&["Email", "Primary username", "Alternate username"]
-            len=Signal::derive(move || shown.read().len()) key=entry row=row scroller=scroller/>
+            len=Signal::derive(move || shown.read().len()) key=key row=row scroller=scroller/>
     }
 }

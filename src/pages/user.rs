@@ -166,29 +166,25 @@ fn UserView(email: String) -> impl IntoView {
     view! {
         <section class="user" aria-labelledby="user-title">
             <p class="crumbs"><A href=path(&Page::Search)>"← Search"</A></p>
-            <Transition fallback=move || view! { <p class="busy" role="status">{loading.clone()}</p> }>
-                {move || {
-                    let email = email.clone();
-                    Suspend::new(async move {
-                    match lookup.await {
-                        Ok((user, raw)) => view! { <Found user=user raw=raw controls=controls request=request/> }.into_any(),
-                        Err(ApiError::Aborted) => ().into_any(),
-                        Err(e) => {
-                            let email = email.clone();
-                            let retry = move |_| lookup.refetch();
-                            let deep = move |_| unsynched.set(true);
-                            view! {
-                                <h1 id="user-title">{email.clone()}</h1>
-                                <Note message=message(&e, Some(Operation::Lookup))/>
-                                <div class="actions">
-                                    <button type="button" data-test="retry" on:click=retry>"Try again"</button>
-                                    <button type="button" data-test="search-unsynched" on:click=deep>"Search the identity source"</button>
-                                </div>
-                            }.into_any()
-                        }
-                    }
-                })}}
-            </Transition>
+            // `get` is None until the first answer; a reload keeps the page as it is until the
+            // new answer is in.
+            {move || match lookup.get() {
+                None => view! { <p class="busy" role="status">{loading.clone()}</p> }.into_any(),
+                Some(Ok((user, raw))) => view! { <Found user=user raw=raw controls=controls request=request/> }.into_any(),
+                Some(Err(ApiError::Aborted)) => ().into_any(),
+                Some(Err(e)) => {
+                    let retry = move |_| lookup.refetch();
+                    let deep = move |_| unsynched.set(true);
+                    view! {
+                        <h1 id="user-title">{email.clone()}</h1>
+                        <Note message=message(&e, Some(Operation::Lookup))/>
+                        <div class="actions">
+                            <button type="button" data-test="retry" on:click=retry>"Try again"</button>
+                            <button type="button" data-test="search-unsynched" on:click=deep>"Search the identity source"</button>
+                        </div>
+                    }.into_any()
+                }
+            }}
             <ConfirmDialog ask=ask answer=answer/>
         </section>
     }
