@@ -1,7 +1,7 @@
 //! The running sandbox: state shared by every request, faults, rate limits and counters.
 
 use crate::auth::Auth;
-use crate::prng::SplitMix64;
+use crate::seeded::{self, Draw, Seeded};
 use crate::store::{Db, Users};
 use crate::time::now_ms;
 use axum::body::Body;
@@ -21,6 +21,9 @@ pub struct Faults {
     pub fail_rate: f64,
 }
 
+/// The seeded stream injected failures are drawn from (the users use others).
+const FAIL_STREAM: u64 = 0xFA11;
+
 struct Bucket {
     tokens: f64,
     last: Instant,
@@ -32,7 +35,7 @@ pub struct App {
     pub auth: Auth,
     pub faults: Mutex<Faults>,
     buckets: Mutex<HashMap<String, Bucket>>,
-    fail_rng: Mutex<SplitMix64>,
+    fail_rng: Mutex<Seeded>,
     counts: Mutex<BTreeMap<String, BTreeMap<u16, u64>>>,
     pub verbose: bool,
 }
@@ -49,7 +52,7 @@ impl App {
             auth,
             faults: Mutex::new(faults),
             buckets: Mutex::new(HashMap::new()),
-            fail_rng: Mutex::new(SplitMix64::new(seed ^ 0xFA11_FA11)),
+            fail_rng: Mutex::new(seeded::stream(seed, FAIL_STREAM)),
             counts: Mutex::new(BTreeMap::new()),
             verbose,
         }

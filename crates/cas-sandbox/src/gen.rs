@@ -1,10 +1,11 @@
 //! Deterministic, realistic users: `--users N --seed S` always gives the same tenant, plus a
 //! fixed set of special users (documented in the README) whatever N is.
 
-use crate::prng::SplitMix64;
+use crate::seeded::{self, Draw, Seeded};
 use crate::store::{NewUser, Private};
 use crate::time::{iso_ms, month_year};
 use cas_core::wire::{User, UserStatus};
+use rand::Rng;
 use serde_json::{json, Map};
 
 pub const AD: &str = "Corp AD";
@@ -34,7 +35,7 @@ const DAY_MS: i64 = 86_400_000;
 const SPAN_MS: i64 = 6 * 365 * DAY_MS;
 const ADMIN: &str = "helpdesk.admin@example.com";
 
-fn phone(rng: &mut SplitMix64) -> String {
+fn phone(rng: &mut Seeded) -> String {
     format!("+1 555 {:03} {:04}", 100 + rng.below(900), rng.below(10_000))
 }
 
@@ -71,16 +72,16 @@ fn offline_null(u: &User) -> Vec<String> {
 
 /// `n` generated users from `seed`.
 pub fn generate(n: usize, seed: u64) -> Vec<NewUser> {
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = seeded::stream(seed, 0);
     let mut out: Vec<NewUser> = Vec::with_capacity(n);
     for i in 0..n {
         let (first, fa) = *rng.pick(FIRST);
         let (last, la) = *rng.pick(LAST);
-        let roll = rng.unit();
+        let roll: f64 = rng.gen();
         let source = if roll < 0.65 { AD } else if roll < 0.90 { LDAP } else { LOCAL };
         let created = BASE_MS + rng.below(SPAN_MS as u64) as i64;
         let email = format!("{fa}.{la}.{i}@example.com");
-        let mut u = base_user(rng.uuid(), email, source, created);
+        let mut u = base_user(seeded::uuid(&mut rng), email, source, created);
         let mut p = Private::default();
         u.first_name = Some(first.to_string());
         u.last_name = Some(last.to_string());
@@ -93,9 +94,9 @@ pub fn generate(n: usize, seed: u64) -> Vec<NewUser> {
             LDAP if rng.chance(0.3) => Some(format!("{fa}{i}")),
             _ => None,
         };
-        u.primary_unique_identifier = (source != LOCAL).then(|| rng.uuid());
+        u.primary_unique_identifier = (source != LOCAL).then(|| seeded::uuid(&mut rng));
         // Statuses.
-        let s = rng.unit();
+        let s: f64 = rng.gen();
         if s < 0.05 {
             u.user_status = Some(UserStatus::PendingDeletion);
             u.mark_deleted = Some(true);
@@ -116,10 +117,10 @@ pub fn generate(n: usize, seed: u64) -> Vec<NewUser> {
         u.is_voice_locked = Some(rng.chance(0.03));
         u.is_fingerprint_locked = Some(rng.chance(0.02));
         u.is_approve_locked = Some(rng.chance(0.02));
-        let e = rng.unit();
+        let e: f64 = rng.gen();
         if !(0.09..0.97).contains(&e) {
             u.emergency_access_status = Some(if e < 0.09 { "Enabled" } else { "Locked" }.into());
-            u.emergency_tokencode_id = Some(rng.uuid());
+            u.emergency_tokencode_id = Some(seeded::uuid(&mut rng));
             u.emergency_tokencode_expiration = Some(iso_ms(created + (400 + rng.below(800) as i64) * DAY_MS));
             if rng.chance(0.5) {
                 u.emergency_tokencode_last_use = Some(iso_ms(created + (10 + rng.below(300) as i64) * DAY_MS));
@@ -154,38 +155,39 @@ pub fn generate(n: usize, seed: u64) -> Vec<NewUser> {
 
 /// The special users present in every generated tenant (see README).
 pub fn fixed() -> Vec<NewUser> {
-    let mut rng = SplitMix64::new(0x5A4D_B0C5);
+    // Their ids are literals: the same on every run, whatever the seed.
+    let mut rng = seeded::stream(0x5A4D_B0C5, 0);
     let day = |n: i64| BASE_MS + n * DAY_MS;
     let mut out = Vec::new();
-    let mut add = |email: &str, first: &str, last: &str, source: &str, created: i64, f: &mut dyn FnMut(&mut User, &mut Private)| {
-        let mut u = base_user(rng.uuid(), email.to_string(), source, created);
+    let mut add = |email: &str, id: &str, first: &str, last: &str, source: &str, created: i64, f: &mut dyn FnMut(&mut User, &mut Private)| {
+        let mut u = base_user(id.to_string(), email.to_string(), source, created);
         u.first_name = Some(first.to_string());
         u.last_name = Some(last.to_string());
         u.principal_username = Some(email.split('@').next().unwrap_or_default().to_string());
         u.month_last_authenticated = Some(month_year(created + 200 * DAY_MS));
-        u.primary_unique_identifier = (source != LOCAL).then(|| rng.uuid());
+        u.primary_unique_identifier = (source != LOCAL).then(|| seeded::uuid(&mut rng));
         let mut p = Private::default();
         f(&mut u, &mut p);
         let nulls = offline_null(&u);
         out.push(NewUser { user: u, private: p, absent: Vec::new(), nulls });
     };
-    add("markup.user@example.com", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>", AD, day(10), &mut |u, _| {
+    add("markup.user@example.com", "8f6344b7-00b6-46c3-b934-5f57101dfcdc", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>", AD, day(10), &mut |u, _| {
         u.alternate_username = Some("<b>markup</b>@corp.example.com".into());
     });
-    add("pending.deletion@example.com", "Pending", "Deletion", AD, day(20), &mut |u, _| {
+    add("pending.deletion@example.com", "ee890541-5d04-4409-a68a-a8f1ccb504dd", "Pending", "Deletion", AD, day(20), &mut |u, _| {
         u.user_status = Some(UserStatus::PendingDeletion);
         u.mark_deleted = Some(true);
         u.mark_deleted_at = Some(iso_ms(day(900)));
         u.mark_deleted_by = Some(ADMIN.into());
     });
-    add("synced.disabled@example.com", "Synced", "Disabled", AD, day(30), &mut |u, p| {
+    add("synced.disabled@example.com", "ea40e04a-957c-44e7-8a5e-621bf7e4175a", "Synced", "Disabled", AD, day(30), &mut |u, p| {
         u.user_status = Some(UserStatus::Disabled);
         p.disabled_by_sync = true;
     });
-    add("admin.disabled@example.com", "Admin", "Disabled", AD, day(35), &mut |u, _| {
+    add("admin.disabled@example.com", "7e1cb732-477b-49de-9cdb-073eaf3050d9", "Admin", "Disabled", AD, day(35), &mut |u, _| {
         u.user_status = Some(UserStatus::Disabled);
     });
-    add("full.user@example.com", "Full", "User", AD, day(40), &mut |u, _| {
+    add("full.user@example.com", "bade7ccc-f71e-4fa6-8919-18129d171be0", "Full", "User", AD, day(40), &mut |u, _| {
         u.high_risk_user = Some(false);
         u.sms_number = Some("+11235556799".into());
         u.voice_number = Some("+1 774 291 4444".into());
@@ -209,35 +211,35 @@ pub fn fixed() -> Vec<NewUser> {
         u.extra.insert("lastLoginIp".into(), json!("192.0.2.10"));
         u.extra.insert("riskScore".into(), json!(12.5));
     });
-    add("local.user@example.com", "Local", "User", LOCAL, day(50), &mut |u, p| {
+    add("local.user@example.com", "e049acb4-0d09-4ea7-8848-bc1e61bbc3bd", "Local", "User", LOCAL, day(50), &mut |u, p| {
         u.principal_username = Some("local.user".into());
         u.sms_number = Some("+1 555 010 0001".into());
         p.group_memberships = vec!["helpdesk".into()];
         p.sms_phone_numbers = vec!["+1 555 010 0001".into()];
     });
-    add("local.other@example.com", "Local", "Other", LOCAL, day(55), &mut |u, _| {
+    add("local.other@example.com", "ddcc7522-8dd8-4d15-94f4-95fea3cb3bc7", "Local", "Other", LOCAL, day(55), &mut |u, _| {
         u.principal_username = Some("local.other".into());
     });
-    add("shared.alt.one@example.com", "Shared", "One", LDAP, day(60), &mut |u, _| {
+    add("shared.alt.one@example.com", "9937a461-d944-402e-bd7f-c629e8c3b775", "Shared", "One", LDAP, day(60), &mut |u, _| {
         u.alternate_username = Some("shared.alt".into());
     });
-    add("shared.alt.two@example.com", "Shared", "Two", LDAP, day(61), &mut |u, _| {
+    add("shared.alt.two@example.com", "293f07c5-85f5-4a68-ad59-55d8046cf372", "Shared", "Two", LDAP, day(61), &mut |u, _| {
         u.alternate_username = Some("shared.alt".into());
     });
-    add("old.principal@example.com", "Old", "Principal", AD, day(70), &mut |u, _| {
+    add("old.principal@example.com", "9552104b-6282-4bf1-a16e-9edc33f35f09", "Old", "Principal", AD, day(70), &mut |u, _| {
         u.principal_username = Some("dup.principal".into());
     });
-    add("new.principal@example.com", "New", "Principal", AD, day(1700), &mut |u, _| {
+    add("new.principal@example.com", "f0144265-c5c2-4c00-8367-851d3a79c750", "New", "Principal", AD, day(1700), &mut |u, _| {
         u.principal_username = Some("dup.principal".into());
     });
-    add("high.risk@example.com", "High", "Risk", AD, day(80), &mut |u, _| {
+    add("high.risk@example.com", "a4fd21dc-9487-4c8f-bc80-c1936950d276", "High", "Risk", AD, day(80), &mut |u, _| {
         u.high_risk_user = Some(true);
         u.alternate_username = Some("high.risk@corp.example.com".into());
     });
-    add("unsynched.user@example.com", "Unsynched", "User", LDAP, day(90), &mut |_, p| {
+    add("unsynched.user@example.com", "f23810ea-c7d4-4b43-8b93-ab59a9760263", "Unsynched", "User", LDAP, day(90), &mut |_, p| {
         p.unsynched = true;
     });
-    add("locked.user@example.com", "Locked", "User", AD, day(95), &mut |u, _| {
+    add("locked.user@example.com", "55306973-d913-4bb0-b17c-81fc2c2a1f89", "Locked", "User", AD, day(95), &mut |u, _| {
         u.is_token_locked = Some(true);
         u.is_sms_locked = Some(true);
         u.is_voice_locked = Some(true);
@@ -247,19 +249,19 @@ pub fn fixed() -> Vec<NewUser> {
         u.emergency_tokencode_id = Some("3f1c9a52-0d5e-4b8e-9c1a-2b7d6e5f4a30".into());
         u.emergency_tokencode_expiration = Some(iso_ms(day(1800)));
     });
-    add("jose.muller@example.com", "José", "Müller", AD, day(100), &mut |u, _| {
+    add("jose.muller@example.com", "e9e30ad4-f2fe-42b6-9e16-3496c7e4e8ce", "José", "Müller", AD, day(100), &mut |u, _| {
         u.sms_number = Some("+49 170 1234567".into());
     });
-    add("zoe.lukasiewicz@example.com", "Zoë", "Łukasiewicz", LDAP, day(110), &mut |_, _| {});
-    add("taro.yamada@example.com", "太郎", "山田", AD, day(120), &mut |u, _| {
+    add("zoe.lukasiewicz@example.com", "8a5ac17f-2fbf-4dbe-9982-af345e930642", "Zoë", "Łukasiewicz", LDAP, day(110), &mut |_, _| {});
+    add("taro.yamada@example.com", "c49dc348-94cf-4594-96ed-293f20ea87dc", "太郎", "山田", AD, day(120), &mut |u, _| {
         u.alternate_username = Some("山田太郎".into());
     });
-    add("j.doe@example.com", "Jane", "Doe", AD, day(130), &mut |_, _| {});
-    add("a.j.doe@example.com", "Adam", "Doe", AD, day(131), &mut |_, _| {});
-    add("j.doe2@example.com", "John", "Doe", LDAP, day(132), &mut |_, _| {});
+    add("j.doe@example.com", "05b10a96-e7ec-46a6-98a9-92fd42fe7b5d", "Jane", "Doe", AD, day(130), &mut |_, _| {});
+    add("a.j.doe@example.com", "7fc24a2e-d4cb-426b-b6da-8e4164d173e6", "Adam", "Doe", AD, day(131), &mut |_, _| {});
+    add("j.doe2@example.com", "36fbb1dc-f5f4-4434-8ad5-581649165647", "John", "Doe", LDAP, day(132), &mut |_, _| {});
     // Only id, emailAddress and a few fields: the rest of the documented ones absent.
     let mut sparse = User {
-        id: rng.uuid(),
+        id: "5b9fe148-e46f-4580-a639-5643b390756f".into(),
         email_address: "sparse.user@example.com".into(),
         first_name: Some("Sparse".into()),
         identity_source: Some(AD.into()),

@@ -1,7 +1,6 @@
 //! The tenant's credentials: two legacy Administration API keys and three OAuth clients,
 //! generated at first start, kept in the state DB, and written out as files each start.
 
-use crate::prng::format_uuid;
 use crate::store::{Db, StoredCred};
 use cas_core::access::{KeyRole, ALL_SCOPES};
 use cas_core::b64;
@@ -46,11 +45,7 @@ pub struct Creds {
     pub clients: Vec<Client>,
 }
 
-pub fn random_uuid() -> String {
-    let mut b = [0u8; 16];
-    OsRng.fill_bytes(&mut b);
-    format_uuid(b)
-}
+pub use crate::seeded::random_uuid;
 
 pub fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];

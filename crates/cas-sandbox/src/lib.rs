@@ -8,7 +8,7 @@ pub mod cli;
 pub mod control;
 pub mod gen;
 pub mod keys;
-pub mod prng;
+pub mod seeded;
 pub mod server;
 pub mod store;
 pub mod time;

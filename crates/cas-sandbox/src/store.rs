@@ -2,7 +2,7 @@
 //! SQLite before any change is answered, plus credentials and issued tokens.
 
 use crate::gen::documented_keys;
-use crate::prng::SplitMix64;
+use crate::seeded;
 use cas_core::wire::{User, UserStatus};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -446,6 +446,9 @@ impl Db {
     }
 }
 
+/// The seeded stream of the ids a users file leaves out.
+const USERS_FILE_STREAM: u64 = 0xF11E;
+
 /// Reads a `--users-file`: a JSON array of users with the lookup API's field names, plus the
 /// sandbox-only keys in `PRIVATE_KEYS`. `id` is generated (from `seed`) when absent.
 pub fn parse_users_file(text: &str, seed: u64) -> Result<Vec<NewUser>, String> {
@@ -453,7 +456,7 @@ pub fn parse_users_file(text: &str, seed: u64) -> Result<Vec<NewUser>, String> {
     let Value::Array(items) = value else {
         return Err("must be a JSON array of user objects".into());
     };
-    let mut rng = SplitMix64::new(seed ^ 0x00F1_1E5E_ED00);
+    let mut rng = seeded::stream(seed, USERS_FILE_STREAM);
     let mut ids = std::collections::HashSet::new();
     let mut emails = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(items.len());
@@ -475,7 +478,7 @@ pub fn parse_users_file(text: &str, seed: u64) -> Result<Vec<NewUser>, String> {
         }
         match obj.get("id") {
             None | Some(Value::Null) => {
-                obj.insert("id".into(), Value::String(rng.uuid()));
+                obj.insert("id".into(), Value::String(seeded::uuid(&mut rng)));
             }
             Some(Value::String(s)) if !s.trim().is_empty() => {}
             _ => return Err(at("\"id\" must be a non-empty string when present".into())),
