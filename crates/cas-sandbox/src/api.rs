@@ -5,7 +5,7 @@
 use crate::app::{app_error, forbidden, gateway_error, json, json_value, respond, App, EXPIRED, REFUSED};
 use crate::auth::Refusal;
 use crate::store::{Rec, Resolved};
-use crate::time::iso_ms;
+use crate::clock::iso_ms;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, Response};
@@ -152,7 +152,7 @@ pub async fn api(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
 pub fn log_line(method: &Method, path: &str, status: u16, started: Instant, who: &str) {
     eprintln!(
         "{} {method} {path} {status} {:.1}ms {who}",
-        iso_ms(crate::time::now_ms() as i64),
+        iso_ms(crate::clock::now_ms()),
         started.elapsed().as_secs_f64() * 1000.0
     );
 }

@@ -3,7 +3,7 @@
 use crate::auth::Auth;
 use crate::seeded::{self, Draw, Seeded};
 use crate::store::{Db, Users};
-use crate::time::now_ms;
+use crate::clock::now_ms;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 use cas_core::wire::{AppErrorBody, ForbiddenBody};
@@ -157,7 +157,7 @@ pub const EXPIRED: &str = "Expired Access Token is not allowed";
 
 /// The gateway's 403 (and, with its status and reason, its other framework errors).
 pub fn gateway_error(status: u16, error: &str, message: &str, path: &str) -> Response<Body> {
-    let body = ForbiddenBody { timestamp: now_ms(), status, error: error.into(), message: message.into(), path: path.into() };
+    let body = ForbiddenBody { timestamp: now_ms().max(0) as u64, status, error: error.into(), message: message.into(), path: path.into() };
     json(status, serde_json::to_vec(&body).unwrap_or_default())
 }
 

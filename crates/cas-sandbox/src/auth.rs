@@ -3,7 +3,7 @@
 
 use crate::keys::{ClientKey, Creds};
 use crate::store::{Db, StoredToken};
-use crate::time::{now_secs, now_secs_f64};
+use crate::clock::{now_secs, now_secs_f64};
 use cas_core::access::{key_allows, scopes_allow, KeyRole, Operation};
 use cas_core::jwt::{decode, numeric_claim};
 use rsa::signature::Verifier;

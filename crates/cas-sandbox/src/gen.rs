@@ -3,7 +3,7 @@
 
 use crate::seeded::{self, Draw, Seeded};
 use crate::store::{NewUser, Private};
-use crate::time::{iso_ms, month_year};
+use crate::clock::{iso_ms, month_year};
 use cas_core::wire::{User, UserStatus};
 use rand::Rng;
 use serde_json::{json, Map};

@@ -11,5 +11,5 @@ pub mod keys;
 pub mod seeded;
 pub mod server;
 pub mod store;
-pub mod time;
+pub mod clock;
 pub mod update;
