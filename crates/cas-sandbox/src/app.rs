@@ -1,16 +1,16 @@
 //! The running sandbox: state shared by every request, faults, rate limits and counters.
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Cred};
 use crate::seeded::{self, Draw, Seeded};
 use crate::store::{Db, Users};
 use crate::clock::now_ms;
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Response, StatusCode};
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use cas_core::wire::{AppErrorBody, ForbiddenBody};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Faults injected into API answers, changeable at run time (`POST /_sandbox/faults`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -123,6 +123,29 @@ impl App {
 
     pub fn reset_counts(&self) {
         lock(&self.counts).clear();
+    }
+
+    /// Ends an API request: the injected latency (API paths only), then `record`.
+    pub async fn finish(&self, route: &str, method: &Method, path: &str, resp: Response<Body>, started: Instant, cred: Option<&Cred>) -> Response<Body> {
+        let latency = self.faults().latency_ms;
+        if latency > 0 && path.starts_with(crate::api::PREFIX) {
+            tokio::time::sleep(Duration::from_millis(latency)).await;
+        }
+        self.record(route, method, path, resp.status().as_u16(), started, cred);
+        resp
+    }
+
+    /// Counts a request under its route template and logs it (`--verbose`).
+    pub fn record(&self, route: &str, method: &Method, path: &str, status: u16, started: Instant, cred: Option<&Cred>) {
+        self.count(route, status);
+        if self.verbose {
+            eprintln!(
+                "{} {method} {path} {status} {:.1}ms {}",
+                crate::clock::iso_ms(now_ms()),
+                started.elapsed().as_secs_f64() * 1000.0,
+                cred.map_or("-", Cred::kind)
+            );
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::control;
 use crate::gen;
 use crate::keys;
 use crate::store::{parse_users_file, Db, Rec, Users};
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use axum::Router;
 use std::io::Write;
 use std::path::Path;
@@ -46,8 +46,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_sandbox/expire-tokens", post(control::expire_tokens))
         .route("/_sandbox/faults", get(control::get_faults).post(control::set_faults))
         .route("/_sandbox/requests", get(control::requests).delete(control::reset_requests))
-        .route("/oauth/token", any(api::token))
-        .fallback(api::api)
+        .merge(api::router(app.clone()))
         .with_state(app)
 }
 

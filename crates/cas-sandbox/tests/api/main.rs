@@ -8,6 +8,7 @@ mod highrisk;
 mod lookup;
 mod oauth;
 mod persistence;
+mod routes;
 mod search;
 mod status;
 mod update;
