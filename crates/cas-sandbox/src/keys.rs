@@ -2,8 +2,9 @@
 //! generated at first start, kept in the state DB, and written out as files each start.
 
 use crate::store::{Db, StoredCred};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use cas_core::access::{KeyRole, ALL_SCOPES};
-use cas_core::b64;
 use cas_core::wire::{KeyFileJson, OAuthClientFile};
 use rand::rngs::OsRng;
 use rand::RngCore;
@@ -11,7 +12,6 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, LineEnding};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use std::path::Path;
 
 /// RSA modulus size of every generated key, as RSA issues them.
@@ -23,11 +23,10 @@ pub struct LegacyKey {
     pub role: KeyRole,
     pub access_id: String,
     pub private: RsaPrivateKey,
-    pub verifying: rsa::pkcs1v15::VerifyingKey<Sha256>,
 }
 
 pub enum ClientKey {
-    Rsa(Box<RsaPrivateKey>, rsa::pkcs1v15::VerifyingKey<Sha256>),
+    Rsa(Box<RsaPrivateKey>),
     Ec(p256::ecdsa::SigningKey),
 }
 
@@ -112,20 +111,18 @@ pub fn load_or_create(db: &Db, bits: usize) -> Result<Creds, String> {
             continue;
         }
         let private = RsaPrivateKey::from_pkcs1_pem(&c.secret).map_err(|e| format!("stored RSA key is damaged: {e}"))?;
-        let verifying = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(private.to_public_key());
         match s.name {
             "superadmin" | "helpdesk" => creds.legacy.push(LegacyKey {
                 file: s.file,
                 role: if s.name == "superadmin" { KeyRole::SuperAdmin } else { KeyRole::HelpDesk },
                 access_id: c.ident,
                 private,
-                verifying,
             }),
             _ => creds.clients.push(Client {
                 file: s.file,
                 client_id: c.ident,
                 kid: c.kid,
-                key: ClientKey::Rsa(Box::new(private), verifying),
+                key: ClientKey::Rsa(Box::new(private)),
                 allowed_scopes: if s.name == "oauth-client-limited" { vec!["rsa.user.read".into()] } else { full_scopes() },
             }),
         }
@@ -141,13 +138,13 @@ fn hex(s: &str) -> Option<Vec<u8>> {
 }
 
 fn b64u(n: &BigUint) -> String {
-    b64::encode_url(&n.to_bytes_be())
+    URL_SAFE_NO_PAD.encode(n.to_bytes_be())
 }
 
 /// The client's private key as a JWK, as RSA's console shows it when the client is created.
 pub fn private_jwk(client: &Client) -> Value {
     match &client.key {
-        ClientKey::Rsa(k, _) => {
+        ClientKey::Rsa(k) => {
             let (p, q) = (&k.primes()[0], &k.primes()[1]);
             let one = BigUint::from(1u8);
             let dp = k.d() % (p - &one);
@@ -163,9 +160,9 @@ pub fn private_jwk(client: &Client) -> Value {
             let point = k.verifying_key().to_encoded_point(false);
             json!({
                 "kty": "EC", "crv": "P-256", "kid": client.kid, "alg": "ES256", "use": "sig",
-                "x": b64::encode_url(point.x().map(|x| x.as_slice()).unwrap_or_default()),
-                "y": b64::encode_url(point.y().map(|y| y.as_slice()).unwrap_or_default()),
-                "d": b64::encode_url(&k.to_bytes()),
+                "x": URL_SAFE_NO_PAD.encode(point.x().map(|x| x.as_slice()).unwrap_or_default()),
+                "y": URL_SAFE_NO_PAD.encode(point.y().map(|y| y.as_slice()).unwrap_or_default()),
+                "d": URL_SAFE_NO_PAD.encode(k.to_bytes()),
             })
         }
     }

@@ -15,7 +15,7 @@ pub const ROUTE: &str = "POST /oauth/token";
 pub async fn token(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
-    let (resp, client): (_, Option<crate::auth::Cred>) = match body::read(&parts.headers, body).await {
+    let (resp, client) = match body::read(&parts.headers, body).await {
         Err(()) => (json_value(413, &json!({"error": "invalid_request", "error_description": "The request body is too large."})), None),
         Ok(bytes) => match serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) {
             Err(_) => (
@@ -23,10 +23,10 @@ pub async fn token(State(app): State<Arc<App>>, req: Request) -> Response<Body> 
                 None,
             ),
             Ok(form) => match app.auth.issue_token(&form, &app.db) {
-                Ok(v) => {
+                Ok((v, client)) => {
                     let mut r = json_value(200, &v);
                     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                    (r, None)
+                    (r, Some(client))
                 }
                 Err(e) => (json_value(e.status, &e.body), None),
             },
