@@ -18,6 +18,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const API: &str = "/AdminInterface/restapi";
 
+/// The binary under test: this package's, or `CAS_SANDBOX_BIN` (to run the tests against
+/// another build, e.g. to show that a test fails on the code before a fix).
+pub fn binary() -> PathBuf {
+    std::env::var_os("CAS_SANDBOX_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cas-sandbox")))
+}
+
 pub fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/users.json")
 }
@@ -62,7 +68,7 @@ pub struct Exit {
 }
 
 pub fn run_expecting_exit(args: &[&str]) -> Exit {
-    let out = Command::new(env!("CARGO_BIN_EXE_cas-sandbox"))
+    let out = Command::new(binary())
         .args(args)
         .stdin(Stdio::null())
         .output()
@@ -122,7 +128,7 @@ impl Resp {
 
 impl Sandbox {
     pub fn start(dir: &Path, extra: &[&str]) -> Sandbox {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cas-sandbox"))
+        let mut child = Command::new(binary())
             .args(["--listen", "127.0.0.1:0", "--state-dir"])
             .arg(dir)
             .arg("--exit-on-stdin-eof")
