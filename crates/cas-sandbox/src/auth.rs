@@ -81,26 +81,58 @@ struct ClientInfo {
     allowed: Vec<String>,
 }
 
+/// A token is known by what it says, not by its text: a legacy JWT by its decoded header,
+/// claims and signature, an OAuth token by its decoded bytes. Decoding is strict (one
+/// spelling per token), and revocation goes by this identity all the same.
 #[derive(Default)]
 struct State {
-    /// Legacy JWTs already verified: hash of the text → (credential, exp).
-    verified: HashMap<String, (Cred, f64)>,
-    /// Every legacy JWT presented since the last expire-tokens.
+    /// Legacy JWTs already verified: hash of the text → (credential, exp, identity).
+    verified: HashMap<String, (Cred, f64, String)>,
+    /// The identity of every legacy JWT verified since the last expire-tokens.
     seen: HashSet<String>,
+    /// OAuth tokens by identity.
     tokens: HashMap<String, StoredToken>,
     revoked: HashSet<String>,
-    /// Assertion `jti`s used, until their `exp` (+ skew).
+    /// Assertion `jti`s used ("client jti"), until their `exp` (+ skew); kept in the database
+    /// too, so a restart does not make an assertion usable again.
     jtis: HashMap<String, f64>,
 }
 
 pub struct Auth {
     legacy: HashMap<String, (KeyRole, DecodingKey)>,
     clients: HashMap<String, ClientInfo>,
+    /// The host of the key files' `adminRestApiUrl` (the listen address), lowercase.
+    tenant_host: String,
     state: Mutex<State>,
 }
 
+fn hex_sha256(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex_sha256(&[token.as_bytes()])
+}
+
+/// The identity of a legacy JWT whose three parts decode (strictly).
+fn jwt_identity(token: &str) -> Option<String> {
+    let mut parts = Vec::with_capacity(3);
+    for p in token.split('.') {
+        parts.push(URL_SAFE_NO_PAD.decode(p).ok()?);
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    (refs.len() == 3).then(|| format!("jwt:{}", hex_sha256(&refs)))
+}
+
+/// The identity of an opaque OAuth token; `None` unless it is canonical base64url.
+fn oauth_identity(token: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+    Some(format!("oauth:{}", hex_sha256(&[&bytes])))
 }
 
 /// The claims a legacy JWT must carry ("all other claims are ignored"). Numbers may be
@@ -135,18 +167,35 @@ fn validation(alg: Algorithm) -> Validation {
     v
 }
 
-/// `aud` of a legacy JWT: any http(s) origin, whose path is empty or ends with
-/// `/AdminInterface/restapi` (a trailing `/` or `/v1` allowed). The host is not compared: the
-/// console sends the real tenant's URL through its proxy.
-pub fn legacy_audience_ok(aud: &Value) -> bool {
+/// `aud` of a legacy JWT: the tenant's admin REST base URL or its bare origin. "The tenant's"
+/// means the host of the key files' `adminRestApiUrl`, which is the sandbox's own listen
+/// address (a console connected through a proxy still signs with the key file's URL). The
+/// port is not compared: `--listen 127.0.0.1:0` moves it on every start, and a tenant's tokens
+/// survive a restart. The scheme is not compared either. The path must be empty or end with
+/// `/AdminInterface/restapi` (a trailing `/` or `/v1` allowed; a proxy's prefix before it is
+/// fine).
+pub fn legacy_audience_ok(aud: &Value, tenant_host: &str) -> bool {
+    let ok = |s: &str| legacy_audience_str_ok(s, tenant_host);
     match aud {
-        Value::String(s) => legacy_audience_str_ok(s),
-        Value::Array(items) => items.iter().any(|v| v.as_str().is_some_and(legacy_audience_str_ok)),
+        Value::String(s) => ok(s),
+        Value::Array(items) => items.iter().any(|v| v.as_str().is_some_and(ok)),
         _ => false,
     }
 }
 
-fn legacy_audience_str_ok(aud: &str) -> bool {
+/// `127.0.0.1:8080` → `127.0.0.1`, `[::1]:8080` → `[::1]`; `None` with user info.
+fn host_of_authority(authority: &str) -> Option<&str> {
+    if authority.contains('@') {
+        return None;
+    }
+    if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        return Some(&authority[..=end]);
+    }
+    Some(authority.rsplit_once(':').map_or(authority, |(h, _)| h))
+}
+
+fn legacy_audience_str_ok(aud: &str, tenant_host: &str) -> bool {
     let s = aud.trim();
     let rest = match s.get(..8) {
         Some(p) if p.eq_ignore_ascii_case("https://") => &s[8..],
@@ -160,6 +209,9 @@ fn legacy_audience_str_ok(aud: &str) -> bool {
         None => (rest, ""),
     };
     if host.is_empty() || host.contains(['?', '#', ' ']) || path.contains(['?', '#']) {
+        return false;
+    }
+    if !host_of_authority(host).is_some_and(|h| h.eq_ignore_ascii_case(tenant_host)) {
         return false;
     }
     let mut p = path.trim_end_matches('/');
@@ -200,7 +252,8 @@ fn new_access_token() -> String {
 }
 
 impl Auth {
-    pub fn new(creds: &Creds, db: &Db) -> Result<Auth, String> {
+    /// `tenant_host`: the host the key files name (`127.0.0.1`, `[::1]`).
+    pub fn new(creds: &Creds, db: &Db, tenant_host: &str) -> Result<Auth, String> {
         let legacy = creds
             .legacy
             .iter()
@@ -229,7 +282,8 @@ impl Auth {
             state.tokens.insert(t.hash.clone(), t);
         }
         state.revoked = db.load_revoked()?.into_iter().collect();
-        Ok(Auth { legacy, clients, state: Mutex::new(state) })
+        state.jtis = db.load_jtis(now_secs_f64())?.into_iter().collect();
+        Ok(Auth { legacy, clients, tenant_host: tenant_host.to_ascii_lowercase(), state: Mutex::new(state) })
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -249,33 +303,39 @@ impl Auth {
         let h = hash(token);
         let now = now_secs_f64();
         {
-            let mut st = self.state();
-            if st.revoked.contains(&h) {
-                return Err(Refusal::Expired);
+            let st = self.state();
+            if let Some((cred, exp, identity)) = st.verified.get(&h) {
+                if st.revoked.contains(identity) || now > exp + SKEW_SECS {
+                    return Err(Refusal::Expired);
+                }
+                return Ok(cred.clone());
             }
-            if let Some((cred, exp)) = st.verified.get(&h) {
-                return if now > exp + SKEW_SECS { Err(Refusal::Expired) } else { Ok(cred.clone()) };
-            }
-            if let Some(t) = st.tokens.get(&h) {
+            if !token.contains('.') {
+                let identity = oauth_identity(token).ok_or(Refusal::Refused)?;
+                if st.revoked.contains(&identity) {
+                    return Err(Refusal::Expired);
+                }
+                let t = st.tokens.get(&identity).ok_or(Refusal::Refused)?;
                 if now > t.expires_at as f64 {
                     return Err(Refusal::Expired);
                 }
                 return Ok(Cred::OAuth { client_id: t.client_id.clone(), scopes: t.scopes.clone() });
             }
-            if token.matches('.').count() != 2 {
-                return Err(Refusal::Refused);
-            }
-            // Remember it even if it turns out bad: harmless, and bounded.
-            if st.seen.len() < MAX_CACHE {
-                st.seen.insert(h.clone());
-            }
+        }
+        if token.matches('.').count() != 2 {
+            return Err(Refusal::Refused);
         }
         let (cred, exp) = self.verify_legacy(token, now)?;
+        let identity = jwt_identity(token).ok_or(Refusal::Refused)?;
         let mut st = self.state();
+        if st.revoked.contains(&identity) {
+            return Err(Refusal::Expired);
+        }
+        st.seen.insert(identity.clone());
         if st.verified.len() >= MAX_CACHE {
             st.verified.clear();
         }
-        st.verified.insert(h, (cred.clone(), exp));
+        st.verified.insert(h, (cred.clone(), exp, identity));
         Ok(cred)
     }
 
@@ -289,7 +349,7 @@ impl Auth {
             return Err(Refusal::Refused);
         }
         let c = data.claims;
-        if !legacy_audience_ok(&c.aud) {
+        if !legacy_audience_ok(&c.aud, &self.tenant_host) {
             return Err(Refusal::Refused);
         }
         let (iat, exp) = (c.iat, c.exp);
@@ -307,7 +367,6 @@ impl Auth {
         let mut st = self.state();
         let mut hashes: Vec<String> = st.seen.drain().collect();
         hashes.extend(st.tokens.keys().cloned());
-        hashes.extend(st.verified.keys().cloned());
         hashes.sort();
         hashes.dedup();
         db.lock().unwrap_or_else(|p| p.into_inner()).revoke(hashes.iter())?;
@@ -393,7 +452,7 @@ impl Auth {
         }
         let token = new_access_token();
         let stored = StoredToken {
-            hash: hash(&token),
+            hash: oauth_identity(&token).ok_or_else(|| token_error(500, "server_error", "The token could not be made."))?,
             client_id: client_id.to_string(),
             scopes: granted.clone(),
             expires_at: now_secs() + TOKEN_LIFETIME_SECS,
@@ -405,11 +464,11 @@ impl Auth {
             if st.jtis.contains_key(&key) {
                 return Err(bad("The assertion's jti was already used."));
             }
-            st.jtis.insert(key, c.exp + SKEW_SECS);
-            db.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .put_token(&stored)
-                .map_err(|_| token_error(500, "server_error", "The token could not be stored."))?;
+            let until = c.exp + SKEW_SECS;
+            let db = db.lock().unwrap_or_else(|p| p.into_inner());
+            let stored_ok = db.put_jti(&key, until).and_then(|()| db.put_token(&stored));
+            stored_ok.map_err(|_| token_error(500, "server_error", "The token could not be stored."))?;
+            st.jtis.insert(key, until);
             st.tokens.insert(stored.hash.clone(), stored);
         }
         let answer = json!({
@@ -428,23 +487,40 @@ mod tests {
 
     #[test]
     fn legacy_audiences() {
+        let host = "t.access.securid.com";
         for ok in [
             "https://t.access.securid.com/AdminInterface/restapi",
             "https://t.access.securid.com/AdminInterface/restapi/",
             "https://t.access.securid.com/AdminInterface/restapi/v1",
             "HTTPS://T.Access.SecurID.com/AdminInterface/restapi/v1/",
-            "http://127.0.0.1:8080/AdminInterface/restapi",
-            "http://127.0.0.1:8080/proxy/AdminInterface/restapi",
+            "http://t.access.securid.com:8080/AdminInterface/restapi",
+            "http://t.access.securid.com:8080/proxy/AdminInterface/restapi",
             "https://t.access.securid.com",
             "https://t.access.securid.com/",
         ] {
-            assert!(legacy_audience_ok(&json!(ok)), "{ok}");
+            assert!(legacy_audience_ok(&json!(ok), host), "{ok}");
         }
-        for bad in ["", "t.access.securid.com", "https:///AdminInterface/restapi", "https://t/AdminInterface", "https://t/other", "ftp://t"] {
-            assert!(!legacy_audience_ok(&json!(bad)), "{bad}");
+        for bad in [
+            "", "t.access.securid.com", "https:///AdminInterface/restapi", "https://t.access.securid.com/AdminInterface",
+            "https://t.access.securid.com/other", "ftp://t.access.securid.com", "https://other.access.securid.com",
+            "https://t.access.securid.com.evil.example", "https://x@t.access.securid.com",
+        ] {
+            assert!(!legacy_audience_ok(&json!(bad), host), "{bad}");
         }
-        assert!(legacy_audience_ok(&json!(["x", "https://t"])));
-        assert!(!legacy_audience_ok(&json!(5)));
+        assert!(legacy_audience_ok(&json!(["x", "https://t.access.securid.com"]), host));
+        assert!(!legacy_audience_ok(&json!(5), host));
+        assert!(legacy_audience_ok(&json!("http://[::1]:9/AdminInterface/restapi"), "[::1]"));
+        assert!(!legacy_audience_ok(&json!("http://[::1]:9/AdminInterface/restapi"), "127.0.0.1"));
+    }
+
+    #[test]
+    fn identities_need_canonical_base64url() {
+        assert!(oauth_identity("AAAA").is_some());
+        assert_eq!(oauth_identity("AAAA="), None);
+        assert_eq!(oauth_identity("AAB"), None, "non-zero unused bits");
+        assert!(jwt_identity("e30.e30.AAAA").is_some());
+        assert_eq!(jwt_identity("e30=.e30.AAAA"), None);
+        assert_eq!(jwt_identity("e30.e30"), None);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub async fn get_faults(State(app): State<Arc<App>>) -> Response<Body> {
 
 /// `{"rateLimit": R|null, "latencyMs": MS, "failRate": P}`; an absent key leaves that fault as is.
 pub async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Response<Body> {
-    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(&body) else {
+    let Ok(Value::Object(obj)) = crate::api::body::strict(&body) else {
         return app_error(400, "Expected a JSON object like {\"rateLimit\": 5, \"latencyMs\": 0, \"failRate\": 0}.");
     };
     let mut f: Faults = app.faults();

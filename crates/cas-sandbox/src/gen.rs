@@ -61,15 +61,6 @@ fn base_user(id: String, email: String, source: &str, created_ms: i64) -> User {
     }
 }
 
-/// Like the documented example: no offline code means `"offlineEmergencyTokencodeExpiration": null`.
-fn offline_null(u: &User) -> Vec<String> {
-    if u.offline_emergency_tokencode_expiration.is_none() {
-        vec!["offlineEmergencyTokencodeExpiration".to_string()]
-    } else {
-        Vec::new()
-    }
-}
-
 /// `n` generated users from `seed`.
 pub fn generate(n: usize, seed: u64) -> Vec<NewUser> {
     let mut rng = seeded::stream(seed, 0);
@@ -147,8 +138,7 @@ pub fn generate(n: usize, seed: u64) -> Vec<NewUser> {
         } else if i % 50 == 30 {
             u.principal_username = out[i - 1].user.principal_username.clone();
         }
-        let nulls = offline_null(&u);
-        out.push(NewUser { user: u, private: p, absent: Vec::new(), nulls });
+        out.push(NewUser { user: u, private: p, nulls: Vec::new() });
     }
     out
 }
@@ -168,8 +158,7 @@ pub fn fixed() -> Vec<NewUser> {
         u.primary_unique_identifier = (source != LOCAL).then(|| seeded::uuid(&mut rng));
         let mut p = Private::default();
         f(&mut u, &mut p);
-        let nulls = offline_null(&u);
-        out.push(NewUser { user: u, private: p, absent: Vec::new(), nulls });
+        out.push(NewUser { user: u, private: p, nulls: Vec::new() });
     };
     add("markup.user@example.com", "8f6344b7-00b6-46c3-b934-5f57101dfcdc", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>", AD, day(10), &mut |u, _| {
         u.alternate_username = Some("<b>markup</b>@corp.example.com".into());
@@ -259,7 +248,7 @@ pub fn fixed() -> Vec<NewUser> {
     add("j.doe@example.com", "05b10a96-e7ec-46a6-98a9-92fd42fe7b5d", "Jane", "Doe", AD, day(130), &mut |_, _| {});
     add("a.j.doe@example.com", "7fc24a2e-d4cb-426b-b6da-8e4164d173e6", "Adam", "Doe", AD, day(131), &mut |_, _| {});
     add("j.doe2@example.com", "36fbb1dc-f5f4-4434-8ad5-581649165647", "John", "Doe", LDAP, day(132), &mut |_, _| {});
-    // Only id, emailAddress and a few fields: the rest of the documented ones absent.
+    // Only id, emailAddress and a few fields: the documented ones are null, the rest absent.
     let mut sparse = User {
         id: "5b9fe148-e46f-4580-a639-5643b390756f".into(),
         email_address: "sparse.user@example.com".into(),
@@ -269,19 +258,8 @@ pub fn fixed() -> Vec<NewUser> {
         ..User::default()
     };
     sparse.extra = Map::new();
-    let absent = documented_keys().iter().filter(|k| !["id", "emailAddress", "firstName", "identitySource", "userStatus"].contains(k)).map(|k| k.to_string()).collect();
-    out.push(NewUser { user: sparse, private: Private::default(), absent, nulls: Vec::new() });
+    out.push(NewUser { user: sparse, private: Private::default(), nulls: Vec::new() });
     out
-}
-
-/// The keys `User` always writes (`null` when empty); a sparse user may leave them out.
-pub fn documented_keys() -> Vec<&'static str> {
-    vec![
-        "id", "emailAddress", "firstName", "lastName", "creationDate", "identitySource", "userStatus",
-        "markDeleted", "highRiskUser", "markDeletedAt", "markDeletedBy", "isTokenLocked", "isSmsLocked",
-        "isVoiceLocked", "lastSyncTime", "emergencyAccessStatus", "emergencyTokencodeId",
-        "emergencyTokencodeExpiration", "emergencyTokencodeLastUse",
-    ]
 }
 
 #[cfg(test)]

@@ -40,6 +40,18 @@ fn reset(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// A new state directory is the owner's only (0700); an existing one is left as it is.
+fn create_state_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/_sandbox/health", get(control::health))
@@ -48,6 +60,15 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_sandbox/requests", get(control::requests).delete(control::reset_requests))
         .merge(api::router(app.clone()))
         .with_state(app)
+}
+
+/// Binds with SO_REUSEADDR, so a sandbox killed and restarted on the same port can listen
+/// again at once, whatever connections of the old one linger in TIME_WAIT.
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
 }
 
 /// Prepares the state and binds; returns once the listener is bound and the files written.
@@ -61,7 +82,7 @@ pub async fn start(args: &Args) -> Result<(tokio::net::TcpListener, Arc<App>), F
         None => None,
     };
     let dir = &args.state_dir;
-    std::fs::create_dir_all(dir).map_err(|e| fail(1)(format!("cannot create --state-dir {}: {e}", dir.display())))?;
+    create_state_dir(dir).map_err(|e| fail(1)(format!("cannot create --state-dir {}: {e}", dir.display())))?;
     if args.reset {
         reset(dir).map_err(fail(1))?;
     }
@@ -90,12 +111,14 @@ pub async fn start(args: &Args) -> Result<(tokio::net::TcpListener, Arc<App>), F
         }
     }
     let users = Users::new(db.load_users().map_err(fail(1))?);
-    let auth = Auth::new(&creds, &db).map_err(fail(1))?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| fail(1)(format!("cannot listen on {}: {e}", args.listen)))?;
+    let listener = listen(args.listen).map_err(|e| fail(1)(format!("cannot listen on {}: {e}", args.listen)))?;
     let addr = listener.local_addr().map_err(|e| fail(1)(format!("cannot read the bound address: {e}")))?;
     let origin = format!("http://{addr}");
+    let host = match addr {
+        std::net::SocketAddr::V4(a) => a.ip().to_string(),
+        std::net::SocketAddr::V6(a) => format!("[{}]", a.ip()),
+    };
+    let auth = Auth::new(&creds, &db, &host).map_err(fail(1))?;
     keys::write_files(dir, &creds, &origin).map_err(fail(1))?;
     let faults = Faults { rate_limit: args.rate_limit, latency_ms: args.latency_ms, fail_rate: args.fail_rate };
     let app = Arc::new(App::new(users, db, auth, faults, args.seed, args.verbose));

@@ -1,7 +1,6 @@
 //! The tenant's state: users in memory (with the indexes the API needs) written through to
 //! SQLite before any change is answered, plus credentials and issued tokens.
 
-use crate::gen::documented_keys;
 use crate::seeded;
 use cas_core::wire::{User, UserStatus};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -49,9 +48,8 @@ const PRIVATE_KEYS: [&str; 7] = [
 pub struct NewUser {
     pub user: User,
     pub private: Private,
-    /// Documented keys to leave out of the wire form when null (a sparse user).
-    pub absent: Vec<String>,
-    /// Optional keys to write as `null` rather than leave out.
+    /// Keys beyond the documented ones to write as `null` rather than leave out (a users
+    /// file that sets them to null).
     pub nulls: Vec<String>,
 }
 
@@ -60,7 +58,6 @@ pub struct NewUser {
 pub struct Rec {
     pub user: User,
     pub private: Private,
-    pub absent: Vec<String>,
     pub nulls: Vec<String>,
     pub email_lc: String,
     pub wire: Bytes,
@@ -68,13 +65,13 @@ pub struct Rec {
 
 impl Rec {
     pub fn new(n: NewUser) -> Rec {
-        let wire = wire_form(&n.user, &n.private, &n.absent, &n.nulls);
-        Rec { email_lc: n.user.email_address.to_lowercase(), user: n.user, private: n.private, absent: n.absent, nulls: n.nulls, wire }
+        let wire = wire_form(&n.user, &n.private, &n.nulls);
+        Rec { email_lc: n.user.email_address.to_lowercase(), user: n.user, private: n.private, nulls: n.nulls, wire }
     }
 
     /// The same user with `user`/`private` changed.
     pub fn with(&self, user: User, private: Private) -> Rec {
-        Rec::new(NewUser { user, private, absent: self.absent.clone(), nulls: self.nulls.clone() })
+        Rec::new(NewUser { user, private, nulls: self.nulls.clone() })
     }
 
     pub fn status(&self) -> &UserStatus {
@@ -100,12 +97,22 @@ const FIELD_ORDER: [&str; 29] = [
     "principalUsername", "alternateUsername", "primaryUniqueIdentifier",
 ];
 
-/// The JSON the API answers for a user: documented fields in order, `null` where empty, the
-/// keys in `absent` left out when empty, the keys in `nulls` written as `null` when `User`
-/// would leave them out, then any extra fields. Users of the Local Identity Source also carry
-/// what the update API edits (groups, phone lists, alternate usernames, manager): RSA documents
-/// no read for these, and without them an editing client could only blank them.
-fn wire_form(user: &User, private: &Private, absent: &[String], nulls: &[String]) -> Bytes {
+/// The User Details page's fields: every answer carries them, `null` where unknown, as the
+/// real service does. (`smsNumber` and `voiceNumber` are left out when SMS or voice is not
+/// enabled, as documented; see `wire::User`.)
+pub const DOCUMENTED: [&str; 21] = [
+    "id", "emailAddress", "firstName", "lastName", "creationDate", "identitySource", "userStatus", "markDeleted",
+    "highRiskUser", "markDeletedAt", "markDeletedBy", "isTokenLocked", "isSmsLocked", "isVoiceLocked", "lastSyncTime",
+    "emergencyAccessStatus", "emergencyTokencodeId", "emergencyTokencodeExpiration", "emergencyTokencodeLastUse",
+    "offlineEmergencyAccessStatus", "offlineEmergencyTokencodeExpiration",
+];
+
+/// The JSON the API answers for a user: the fields in `FIELD_ORDER`, the documented ones
+/// always (`null` when empty), the keys in `nulls` as `null` when `User` would leave them out,
+/// then any extra fields. Users of the Local Identity Source also carry what the update API
+/// edits (groups, phone lists, alternate usernames, manager): RSA documents no read for these,
+/// and without them an editing client could only blank them.
+fn wire_form(user: &User, private: &Private, nulls: &[String]) -> Bytes {
     let Ok(Value::Object(map)) = serde_json::to_value(user) else {
         return Bytes::from_static(b"{}");
     };
@@ -123,9 +130,8 @@ fn wire_form(user: &User, private: &Private, absent: &[String], nulls: &[String]
     };
     for k in FIELD_ORDER {
         match map.get(k) {
-            Some(Value::Null) if absent.iter().any(|a| a == k) => {}
             Some(v) => put(&mut out, k, v),
-            None if nulls.iter().any(|n| n == k) => put(&mut out, k, &Value::Null),
+            None if DOCUMENTED.contains(&k) || nulls.iter().any(|n| n == k) => put(&mut out, k, &Value::Null),
             None => {}
         }
     }
@@ -146,17 +152,12 @@ fn wire_form(user: &User, private: &Private, absent: &[String], nulls: &[String]
     Bytes::from(out)
 }
 
-/// Which documented keys a stored or supplied user object leaves out, and which optional keys
-/// it sets to `null`.
-fn shape_of(obj: &Map<String, Value>) -> (Vec<String>, Vec<String>) {
-    let documented = documented_keys();
-    let absent = documented.iter().filter(|k| !obj.contains_key(**k)).map(|k| k.to_string()).collect();
-    let nulls = obj
-        .iter()
-        .filter(|(k, v)| v.is_null() && !documented.contains(&k.as_str()) && FIELD_ORDER.contains(&k.as_str()))
+/// Which keys beyond the documented ones a stored or supplied user object sets to `null`.
+fn nulls_of(obj: &Map<String, Value>) -> Vec<String> {
+    obj.iter()
+        .filter(|(k, v)| v.is_null() && !DOCUMENTED.contains(&k.as_str()) && FIELD_ORDER.contains(&k.as_str()))
         .map(|(k, _)| k.clone())
-        .collect();
-    (absent, nulls)
+        .collect()
 }
 
 /// How an identifier resolved for the high-risk API.
@@ -319,15 +320,20 @@ fn err(e: rusqlite::Error) -> String {
 
 impl Db {
     pub fn open(dir: &Path) -> DbResult<Db> {
-        let conn = Connection::open(dir.join("sandbox.db")).map_err(err)?;
+        let path = dir.join("sandbox.db");
+        crate::keys::create_private(&path)?;
+        let conn = Connection::open(&path).map_err(err)?;
+        // FULL: a commit is on disk before the change is answered, even if the machine (not
+        // only the sandbox) goes down. SQLite gives the WAL and its index the database's mode.
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
-             PRAGMA synchronous=NORMAL;
+             PRAGMA synchronous=FULL;
              CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS users (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, wire TEXT NOT NULL, private TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS creds (name TEXT PRIMARY KEY, ident TEXT NOT NULL, kid TEXT NOT NULL, secret TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS tokens (hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, scopes TEXT NOT NULL, expires_at INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS revoked (hash TEXT PRIMARY KEY);",
+             CREATE TABLE IF NOT EXISTS revoked (hash TEXT PRIMARY KEY);
+             CREATE TABLE IF NOT EXISTS jtis (key TEXT PRIMARY KEY, until REAL NOT NULL);",
         )
         .map_err(err)?;
         Ok(Db { conn })
@@ -355,13 +361,13 @@ impl Db {
         for row in rows {
             let (wire, private) = row.map_err(err)?;
             let value: Value = serde_json::from_str(&wire).map_err(|e| format!("stored user is not JSON: {e}"))?;
-            let (absent, nulls) = match &value {
-                Value::Object(m) => shape_of(m),
-                _ => (Vec::new(), Vec::new()),
+            let nulls = match &value {
+                Value::Object(m) => nulls_of(m),
+                _ => Vec::new(),
             };
             let user: User = serde_json::from_value(value).map_err(|e| format!("stored user unreadable: {e}"))?;
             let private: Private = serde_json::from_str(&private).map_err(|e| format!("stored user unreadable: {e}"))?;
-            out.push(Rec::new(NewUser { user, private, absent, nulls }));
+            out.push(Rec::new(NewUser { user, private, nulls }));
         }
         Ok(out)
     }
@@ -439,6 +445,27 @@ impl Db {
         tx.commit().map_err(err)
     }
 
+    /// Records a used client-assertion `jti` until `until` (epoch seconds).
+    pub fn put_jti(&self, key: &str, until: f64) -> DbResult<()> {
+        self.conn
+            .execute("INSERT OR REPLACE INTO jtis (key, until) VALUES (?1, ?2)", params![key, until])
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    /// The `jti`s still in force at `now`; older ones are forgotten.
+    pub fn load_jtis(&self, now: f64) -> DbResult<Vec<(String, f64)>> {
+        self.conn.execute("DELETE FROM jtis WHERE until < ?1", [now]).map_err(err)?;
+        let mut stmt = self.conn.prepare("SELECT key, until FROM jtis").map_err(err)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    #[cfg(test)]
+    fn pragma(&self, name: &str) -> i64 {
+        self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap_or(-1)
+    }
+
     pub fn load_revoked(&self) -> DbResult<Vec<String>> {
         let mut stmt = self.conn.prepare("SELECT hash FROM revoked").map_err(err)?;
         let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
@@ -483,7 +510,7 @@ pub fn parse_users_file(text: &str, seed: u64) -> Result<Vec<NewUser>, String> {
             Some(Value::String(s)) if !s.trim().is_empty() => {}
             _ => return Err(at("\"id\" must be a non-empty string when present".into())),
         }
-        let (absent, nulls) = shape_of(&obj);
+        let nulls = nulls_of(&obj);
         let user: User = serde_json::from_value(Value::Object(obj)).map_err(|e| at(e.to_string()))?;
         if let Some(UserStatus::Other(s)) = &user.user_status {
             return Err(at(format!("userStatus \"{s}\" is not Enabled, Disabled or Pending Deletion")));
@@ -494,7 +521,7 @@ pub fn parse_users_file(text: &str, seed: u64) -> Result<Vec<NewUser>, String> {
         if !emails.insert(user.email_address.to_lowercase()) {
             return Err(at(format!("duplicate emailAddress {}", user.email_address)));
         }
-        out.push(NewUser { user, private, absent, nulls });
+        out.push(NewUser { user, private, nulls });
     }
     Ok(out)
 }
@@ -514,7 +541,6 @@ mod tests {
                 ..User::default()
             },
             private: Private::default(),
-            absent: Vec::new(),
             nulls: Vec::new(),
         })
     }
@@ -552,7 +578,7 @@ mod tests {
     }
 
     #[test]
-    fn sparse_users_keep_absent_fields_absent() {
+    fn users_file_users_get_every_documented_field() {
         let parsed = parse_users_file(r#"[{"emailAddress":"s@x.com","firstName":null,"disabledBySync":true,"smsNumber":null,"zzz":1}]"#, 1).unwrap();
         let r = Rec::new(parsed[0].clone());
         let v: Value = serde_json::from_slice(&r.wire).unwrap();
@@ -561,11 +587,26 @@ mod tests {
         let text = std::str::from_utf8(&r.wire).unwrap();
         assert!(text.starts_with("{\"id\":"), "{text}");
         assert!(text.ends_with(",\"zzz\":1}"), "{text}");
-        assert!(v.get("lastName").is_none());
+        assert_eq!(v.get("lastName"), Some(&Value::Null));
         assert_eq!(v.get("firstName"), Some(&Value::Null));
+        assert!(v.get("isFingerprintLocked").is_none());
+        for k in DOCUMENTED {
+            assert!(v.get(k).is_some(), "{k}");
+        }
         assert!(v.get("disabledBySync").is_none());
         assert!(r.private.disabled_by_sync);
         assert_eq!(v["id"].as_str().unwrap().len(), 36);
+    }
+
+    #[test]
+    fn commits_are_synchronous() {
+        let dir = std::env::temp_dir().join(format!("cas-sandbox-db-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::open(&dir).unwrap();
+        // 2 = FULL.
+        assert_eq!(db.pragma("synchronous"), 2);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! (413), credential, permission, rate limit, injected failure, handler, injected latency,
 //! counters and the request log.
 
-mod body;
+pub mod body;
 mod token;
 mod users;
 

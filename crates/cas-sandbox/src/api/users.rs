@@ -1,7 +1,7 @@
 //! The five user APIs of the seed pages: lookup, search (v1, v2), user status, the high-risk
 //! list (add/remove, v1 and v2 reads) and the local-user update.
 
-use super::body::{object, parse_json, try_resp};
+use super::body::{duplicate, is_blank, object, parse_json, strict, try_resp, JsonError};
 use super::UserId;
 use crate::app::{app_error, json, json_value, respond, App};
 use crate::store::{Rec, Resolved};
@@ -279,18 +279,22 @@ fn list_high_risk(app: &App, v2: bool) -> Response<Body> {
 }
 
 fn update(app: &App, bytes: &[u8]) -> Response<Body> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    if is_blank(bytes) {
         return app_error(400, "Required request body is missing.");
     }
-    let Ok(value) = serde_json::from_slice::<Value>(bytes) else {
-        return app_error(400, "Malformed JSON request body.");
+    let value = match strict(bytes) {
+        Ok(v) => v,
+        Err(JsonError::Duplicate(key)) => return duplicate(&key),
+        Err(JsonError::Malformed) => return app_error(400, "Malformed JSON request body."),
     };
     if !value.is_object() {
         return app_error(400, "The request body must be a JSON object.");
     }
-    let req: UpdateLocalUserRequest = match serde_json::from_value(value) {
+    // The path of a property of the wrong type, never serde's text: it quotes the value,
+    // which may be a password.
+    let req: UpdateLocalUserRequest = match serde_path_to_error::deserialize(value) {
         Ok(r) => r,
-        Err(e) => return app_error(400, format!("Invalid request body: {e}.")),
+        Err(e) => return app_error(400, format!("Invalid request body: {} has the wrong type.", e.path())),
     };
     let mut users = app.users_mut();
     let outcome = crate::update::update(&users, &req);

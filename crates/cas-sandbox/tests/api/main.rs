@@ -3,6 +3,7 @@
 mod common;
 
 mod auth;
+mod faithfulness;
 mod faults;
 mod highrisk;
 mod lookup;
