@@ -152,10 +152,11 @@ fn set_status(app: &App, raw_id: Option<&str>, bytes: &[u8]) -> Response<Body> {
         }
         Some(_) => return app_error(400, "Value of user status is not equal to Enabled or Disabled."),
     };
-    // An id that is not UTF-8 once decoded names no user.
-    let id = raw_id.unwrap_or("").trim();
-    let not_found = || app_error(404, if id.is_empty() { "User not found".to_string() } else { format!("User {id} not found") });
-    if id.is_empty() {
+    // An id that is not UTF-8 once decoded names no user; a blank one is "not found" too.
+    // Ids are compared exactly: a padded UUID is not that UUID.
+    let id = raw_id.unwrap_or("");
+    let not_found = || app_error(404, if id.trim().is_empty() { "User not found".to_string() } else { format!("User {id} not found") });
+    if id.trim().is_empty() {
         return not_found();
     }
     let mut users = app.users_mut();
