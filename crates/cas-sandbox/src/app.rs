@@ -1,41 +1,26 @@
 //! The running sandbox: state shared by every request, faults, rate limits and counters.
 
 use crate::auth::{Auth, Cred};
-use crate::seeded::{self, Draw, Seeded};
+use crate::faults::Injector;
+use crate::reqlog::{Entry, RequestLog, Who};
 use crate::store::{Db, Users};
 use crate::clock::now_ms;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use cas_core::wire::{AppErrorBody, ForbiddenBody};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// Faults injected into API answers, changeable at run time (`POST /_sandbox/faults`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Faults {
-    pub rate_limit: Option<u32>,
-    pub latency_ms: u64,
-    pub fail_rate: f64,
-}
-
-/// The seeded stream injected failures are drawn from (the users use others).
-const FAIL_STREAM: u64 = 0xFA11;
-
-struct Bucket {
-    tokens: f64,
-    last: Instant,
-}
+pub use crate::faults::Faults;
 
 pub struct App {
     pub users: RwLock<Users>,
     pub db: Mutex<Db>,
     pub auth: Auth,
-    pub faults: Mutex<Faults>,
-    buckets: Mutex<HashMap<String, Bucket>>,
-    fail_rng: Mutex<Seeded>,
+    pub faults: Injector,
+    pub log: RequestLog,
     counts: Mutex<BTreeMap<String, BTreeMap<u16, u64>>>,
     pub verbose: bool,
 }
@@ -50,9 +35,8 @@ impl App {
             users: RwLock::new(users),
             db: Mutex::new(db),
             auth,
-            faults: Mutex::new(faults),
-            buckets: Mutex::new(HashMap::new()),
-            fail_rng: Mutex::new(seeded::stream(seed, FAIL_STREAM)),
+            faults: Injector::new(faults, seed),
+            log: RequestLog::default(),
             counts: Mutex::new(BTreeMap::new()),
             verbose,
         }
@@ -68,38 +52,6 @@ impl App {
 
     pub fn db(&self) -> MutexGuard<'_, Db> {
         lock(&self.db)
-    }
-
-    pub fn faults(&self) -> Faults {
-        lock(&self.faults).clone()
-    }
-
-    pub fn set_faults(&self, f: Faults) {
-        *lock(&self.faults) = f;
-        lock(&self.buckets).clear();
-    }
-
-    /// Token bucket per credential: `Err(retry_after_secs)` when over the limit.
-    pub fn rate_check(&self, key: &str) -> Result<(), u64> {
-        let Some(rate) = lock(&self.faults).rate_limit else { return Ok(()) };
-        let rate = f64::from(rate.max(1));
-        let now = Instant::now();
-        let mut buckets = lock(&self.buckets);
-        let b = buckets.entry(key.to_string()).or_insert(Bucket { tokens: rate, last: now });
-        b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(rate);
-        b.last = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err((((1.0 - b.tokens) / rate).ceil() as u64).max(1))
-        }
-    }
-
-    /// Whether this request is one of the injected failures.
-    pub fn should_fail(&self) -> bool {
-        let p = lock(&self.faults).fail_rate;
-        p > 0.0 && lock(&self.fail_rng).chance(p)
     }
 
     pub fn count(&self, route: &str, status: u16) {
@@ -127,17 +79,31 @@ impl App {
 
     /// Ends an API request: the injected latency (API paths only), then `record`.
     pub async fn finish(&self, route: &str, method: &Method, path: &str, resp: Response<Body>, started: Instant, cred: Option<&Cred>) -> Response<Body> {
-        let latency = self.faults().latency_ms;
-        if latency > 0 && path.starts_with(crate::api::PREFIX) {
-            tokio::time::sleep(Duration::from_millis(latency)).await;
+        if path.starts_with(crate::api::PREFIX) {
+            let latency = self.faults.latency();
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
         }
         self.record(route, method, path, resp.status().as_u16(), started, cred);
         resp
     }
 
-    /// Counts a request under its route template and logs it (`--verbose`).
+    /// Counts a request under its route template, adds it to the request log and prints it
+    /// (`--verbose`).
     pub fn record(&self, route: &str, method: &Method, path: &str, status: u16, started: Instant, cred: Option<&Cred>) {
         self.count(route, status);
+        let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.log.push(Entry {
+            seq: 0,
+            time: crate::clock::iso_ms(now_ms()),
+            method: method.to_string(),
+            route: route.to_string(),
+            path: path.to_string(),
+            status,
+            duration_ms: (duration_ms * 10.0).round() / 10.0,
+            credential: cred.map(|c| Who { kind: c.kind(), id: c.id().to_string() }),
+        });
         if self.verbose {
             eprintln!(
                 "{} {method} {path} {status} {:.1}ms {}",
@@ -169,9 +135,20 @@ pub fn json_value<T: Serialize>(status: u16, value: &T) -> Response<Body> {
     }
 }
 
-/// `{"code": "404 NOT_FOUND", "description": "..."}`
+/// `{"code": "404 NOT_FOUND", "description": "..."}`: the status and Spring's `HttpStatus` name.
 pub fn app_error(status: u16, description: impl Into<String>) -> Response<Body> {
-    let body = AppErrorBody::new(status, description);
+    let reason = match status {
+        400 => "BAD_REQUEST",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        409 => "CONFLICT",
+        413 => "PAYLOAD_TOO_LARGE",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        429 => "TOO_MANY_REQUESTS",
+        _ => "INTERNAL_SERVER_ERROR",
+    };
+    let body = AppErrorBody { code: format!("{status} {reason}"), description: description.into() };
     json(status, serde_json::to_vec(&body).unwrap_or_default())
 }
 

@@ -1,9 +1,9 @@
 //! Test-control endpoints under `/_sandbox/`: outside the API prefixes, so the console's proxy
 //! never forwards them. No authentication: the sandbox only listens on loopback.
 
-use crate::app::{app_error, json_value, respond, App, Faults};
+use crate::app::{app_error, json_value, respond, App};
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::Response;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -20,35 +20,22 @@ pub async fn expire_tokens(State(app): State<Arc<App>>) -> Response<Body> {
 }
 
 pub async fn get_faults(State(app): State<Arc<App>>) -> Response<Body> {
-    json_value(200, &app.faults())
+    json_value(200, &app.faults.get())
 }
 
-/// `{"rateLimit": R|null, "latencyMs": MS, "failRate": P}`; an absent key leaves that fault as is.
+/// `{"rateLimit", "latencyMs", "latencyJitterMs", "failRate", "throttleRate", "retryAfterSecs"}`;
+/// an absent key leaves that fault as it is.
 pub async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Response<Body> {
     let Ok(Value::Object(obj)) = crate::api::body::strict(&body) else {
         return app_error(400, "Expected a JSON object like {\"rateLimit\": 5, \"latencyMs\": 0, \"failRate\": 0}.");
     };
-    let mut f: Faults = app.faults();
-    for (k, v) in &obj {
-        match (k.as_str(), v) {
-            ("rateLimit", Value::Null) => f.rate_limit = None,
-            ("rateLimit", v) => match v.as_u64().filter(|r| (1..=u64::from(u32::MAX)).contains(r)) {
-                Some(r) => f.rate_limit = Some(r as u32),
-                None => return app_error(400, "rateLimit must be null or a whole number of requests per second, at least 1."),
-            },
-            ("latencyMs", v) => match v.as_u64().filter(|ms| *ms <= 60_000) {
-                Some(ms) => f.latency_ms = ms,
-                None => return app_error(400, "latencyMs must be a whole number from 0 to 60000."),
-            },
-            ("failRate", v) => match v.as_f64().filter(|p| (0.0..=1.0).contains(p)) {
-                Some(p) => f.fail_rate = p,
-                None => return app_error(400, "failRate must be a number from 0 to 1."),
-            },
-            (other, _) => return app_error(400, format!("Unknown fault {other}.")),
+    match app.faults.get().changed(&obj) {
+        Ok(f) => {
+            app.faults.set(f.clone());
+            json_value(200, &f)
         }
+        Err(why) => app_error(400, why),
     }
-    app.set_faults(f.clone());
-    json_value(200, &f)
 }
 
 pub async fn requests(State(app): State<Arc<App>>) -> Response<Body> {
@@ -58,4 +45,25 @@ pub async fn requests(State(app): State<Arc<App>>) -> Response<Body> {
 pub async fn reset_requests(State(app): State<Arc<App>>) -> Response<Body> {
     app.reset_counts();
     json_value(200, &app.counts_json())
+}
+
+/// `GET /_sandbox/requests/log[?after=SEQ]`: `{"total", "entries": [...]}`, oldest first.
+pub async fn request_log(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Response<Body> {
+    let Ok(params) = serde_urlencoded::from_str::<Vec<(String, String)>>(query.as_deref().unwrap_or("")) else {
+        return app_error(400, "The query string is malformed.");
+    };
+    let mut after = 0;
+    for (k, v) in params {
+        match (k.as_str(), v.parse::<u64>()) {
+            ("after", Ok(n)) => after = n,
+            ("after", Err(_)) => return app_error(400, "after must be a whole number (an entry's seq)."),
+            _ => return app_error(400, format!("Unknown parameter {k}.")),
+        }
+    }
+    json_value(200, &app.log.page(after))
+}
+
+pub async fn clear_request_log(State(app): State<Arc<App>>) -> Response<Body> {
+    app.log.clear();
+    json_value(200, &app.log.page(0))
 }

@@ -58,6 +58,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_sandbox/expire-tokens", post(control::expire_tokens))
         .route("/_sandbox/faults", get(control::get_faults).post(control::set_faults))
         .route("/_sandbox/requests", get(control::requests).delete(control::reset_requests))
+        .route("/_sandbox/requests/log", get(control::request_log).delete(control::clear_request_log))
         .merge(api::router(app.clone()))
         .with_state(app)
 }
@@ -120,7 +121,7 @@ pub async fn start(args: &Args) -> Result<(tokio::net::TcpListener, Arc<App>), F
     };
     let auth = Auth::new(&creds, &db, &host).map_err(fail(1))?;
     keys::write_files(dir, &creds, &origin).map_err(fail(1))?;
-    let faults = Faults { rate_limit: args.rate_limit, latency_ms: args.latency_ms, fail_rate: args.fail_rate };
+    let faults = Faults { rate_limit: args.rate_limit, latency_ms: args.latency_ms, fail_rate: args.fail_rate, ..Faults::default() };
     let app = Arc::new(App::new(users, db, auth, faults, args.seed, args.verbose));
     Ok((listener, app))
 }

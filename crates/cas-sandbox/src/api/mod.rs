@@ -138,10 +138,13 @@ async fn pipeline(State(app): State<Arc<App>>, matched: MatchedPath, req: Reques
     if !cred.allows(known.op) {
         return app.finish(name, &method, &path, forbidden(REFUSED, &path), started, Some(&cred)).await;
     }
-    if let Err(secs) = app.rate_check(&cred.rate_key()) {
-        return app.finish(name, &method, &path, too_many(secs), started, Some(&cred)).await;
+    if let Err(secs) = app.faults.rate_check(&cred.rate_key()) {
+        return app.finish(name, &method, &path, too_many(Some(secs)), started, Some(&cred)).await;
     }
-    if app.should_fail() {
+    if let Some(retry_after) = app.faults.throttled() {
+        return app.finish(name, &method, &path, too_many(retry_after), started, Some(&cred)).await;
+    }
+    if app.faults.should_fail() {
         return app.finish(name, &method, &path, crate::app::app_error(500, "Internal server error"), started, Some(&cred)).await;
     }
     let mut req = Request::from_parts(parts, Body::from(bytes));
@@ -150,10 +153,10 @@ async fn pipeline(State(app): State<Arc<App>>, matched: MatchedPath, req: Reques
     app.finish(name, &method, &path, resp, started, Some(&cred)).await
 }
 
-/// `{"code": "429 TOO_MANY_REQUESTS", ...}` with `Retry-After` in whole seconds.
-pub fn too_many(secs: u64) -> Response<Body> {
+/// `{"code": "429 TOO_MANY_REQUESTS", ...}` with `Retry-After` in whole seconds, if any.
+pub fn too_many(retry_after: Option<u64>) -> Response<Body> {
     let mut r = crate::app::app_error(429, "Too many requests.");
-    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+    if let Some(v) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
         r.headers_mut().insert(header::RETRY_AFTER, v);
     }
     r
