@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod csv;
 pub mod decode;
 pub mod error;
+pub mod helpdesk;
 pub mod jwk;
 pub mod localuser;
 pub mod json;
