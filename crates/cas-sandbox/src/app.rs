@@ -2,8 +2,10 @@
 
 use crate::auth::{Auth, Cred};
 use crate::faults::Injector;
+use crate::gen::history::Tenant;
 use crate::reqlog::{Entry, RequestLog, Who};
-use crate::store::{Db, Users};
+use crate::api::emergency::EmergencyConfig;
+use crate::store::{Db, Rec, Users};
 use crate::clock::now_ms;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
@@ -15,13 +17,28 @@ use std::time::Instant;
 
 pub use crate::faults::Faults;
 
+/// The tenant's fixed facts: where generated histories come from, and whose they are.
+pub struct TenantInfo {
+    /// The seed and anchor the users were generated with (kept in the database).
+    pub seed: u64,
+    pub anchor: i64,
+    /// When the users were written (the first start).
+    pub loaded_at: i64,
+    pub tenant: Tenant,
+}
+
 pub struct App {
+    pub tenant: TenantInfo,
     pub users: RwLock<Users>,
     pub db: Mutex<Db>,
     pub auth: Auth,
     pub faults: Injector,
     pub log: RequestLog,
     counts: Mutex<BTreeMap<String, BTreeMap<u16, u64>>>,
+    /// The earliest moment a user changes by itself (`Rec::deadline`).
+    next_deadline: Mutex<i64>,
+    /// The tenant's emergency access code settings.
+    pub emergency: Mutex<EmergencyConfig>,
     pub verbose: bool,
 }
 
@@ -30,15 +47,90 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl App {
-    pub fn new(users: Users, db: Db, auth: Auth, faults: Faults, seed: u64, verbose: bool) -> App {
+    pub fn new(users: Users, db: Db, auth: Auth, faults: Faults, tenant: TenantInfo, seed: u64, verbose: bool) -> App {
+        let emergency = db.meta("emergency_config").ok().flatten().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
         App {
+            tenant,
             users: RwLock::new(users),
             db: Mutex::new(db),
             auth,
             faults: Injector::new(faults, seed),
             log: RequestLog::default(),
             counts: Mutex::new(BTreeMap::new()),
+            next_deadline: Mutex::new(i64::MIN),
+            emergency: Mutex::new(emergency),
             verbose,
+        }
+    }
+
+    /// Applies what time does by itself, when it is due: users marked for deletion seven days
+    /// ago are purged (with their history), emergency codes past their expiry end (online and
+    /// offline each at its own). Called before every API request.
+    pub fn maintain(&self) {
+        let now = now_ms();
+        if now < *lock(&self.next_deadline) {
+            return;
+        }
+        let loaded = self.tenant.loaded_at;
+        let due = |t: Option<i64>| t.is_some_and(|t| t > loaded && t <= now);
+        let mut users = self.users_mut();
+        let mut purged = Vec::new();
+        let mut expired = Vec::new();
+        for (i, rec) in users.recs.iter().enumerate() {
+            let [purge, online, offline] = rec.deadlines();
+            if due(purge) {
+                purged.push(rec.user.id.clone());
+                continue;
+            }
+            if !due(online) && !due(offline) {
+                continue;
+            }
+            let mut u = rec.user.clone();
+            if due(online) {
+                u.emergency_access_status = Some("Disabled".into());
+                u.emergency_tokencode_id = None;
+                u.emergency_tokencode_expiration = None;
+                u.emergency_tokencode_last_use = None;
+            }
+            if due(offline) {
+                u.offline_emergency_access_status = Some("Disabled".into());
+                u.offline_emergency_tokencode_expiration = None;
+            }
+            expired.push((i, rec.with(u, rec.private.clone())));
+        }
+        {
+            let mut db = self.db();
+            let saved = db.save_users(expired.iter().map(|(_, r)| r)).and_then(|()| db.delete_users(purged.iter().map(String::as_str)));
+            if let Err(e) = saved {
+                // Tried again at the next request.
+                eprintln!("cas-sandbox: {e}");
+                return;
+            }
+        }
+        users.replace(expired);
+        if !purged.is_empty() {
+            users.remove(&purged);
+        }
+        *lock(&self.next_deadline) = users.recs.iter().filter_map(|r| r.deadline(now.max(loaded))).min().unwrap_or(i64::MAX);
+    }
+
+    pub fn emergency_config(&self) -> EmergencyConfig {
+        lock(&self.emergency).clone()
+    }
+
+    /// New tenant settings, kept in the database.
+    pub fn set_emergency_config(&self, c: EmergencyConfig) -> Result<(), String> {
+        let text = serde_json::to_string(&c).map_err(|e| e.to_string())?;
+        self.db().set_meta("emergency_config", &text)?;
+        *lock(&self.emergency) = c;
+        Ok(())
+    }
+
+    /// A change set a deadline (a mark for deletion, a new code): maintenance runs by then.
+    pub fn note_deadline(&self, rec: &Rec) {
+        if let Some(d) = rec.deadline(self.tenant.loaded_at) {
+            let mut next = lock(&self.next_deadline);
+            *next = (*next).min(d);
         }
     }
 

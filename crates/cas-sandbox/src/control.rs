@@ -67,3 +67,80 @@ pub async fn clear_request_log(State(app): State<Arc<App>>) -> Response<Body> {
     app.log.clear();
     json_value(200, &app.log.page(0))
 }
+
+/// `GET /_sandbox/emergency-config`: the tenant's emergency access code settings,
+/// `{"locked", "oneTimeUse", "expiryUnit", "expiryValue"}`.
+pub async fn get_emergency_config(State(app): State<Arc<App>>) -> Response<Body> {
+    json_value(200, &app.emergency_config())
+}
+
+/// `POST /_sandbox/emergency-config`: the same JSON; absent keys stay as they are.
+pub async fn set_emergency_config(State(app): State<Arc<App>>, body: Bytes) -> Response<Body> {
+    let Ok(Value::Object(obj)) = crate::api::body::strict(&body) else {
+        return app_error(400, "Expected a JSON object like {\"locked\": true, \"expiryUnit\": \"hours\", \"expiryValue\": 4}.");
+    };
+    match app.emergency_config().changed(&obj) {
+        Ok(c) => match app.set_emergency_config(c.clone()) {
+            Ok(()) => json_value(200, &c),
+            Err(_) => app_error(500, "Internal server error"),
+        },
+        Err(why) => app_error(400, why),
+    }
+}
+
+/// `POST /_sandbox/lock`: `{"email": "...", "methods": ["TOKEN", "SMS", "VOICE", "FINGERPRINT",
+/// "APPROVE"]}` locks those methods as repeated failures would, writing event 2 ("Method now
+/// locked.") for each into the user's history, so unlock tests can be run again. Answers the
+/// user.
+pub async fn lock_methods(State(app): State<Arc<App>>, body: Bytes) -> Response<Body> {
+    use crate::gen::history::{self, Event};
+    let Ok(Value::Object(obj)) = crate::api::body::strict(&body) else {
+        return app_error(400, "Expected {\"email\": \"...\", \"methods\": [\"SMS\"]}.");
+    };
+    let (Some(email), Some(Value::Array(methods))) = (obj.get("email").and_then(Value::as_str), obj.get("methods")) else {
+        return app_error(400, "email (a string) and methods (an array) are required.");
+    };
+    let mut users = app.users_mut();
+    let Some(index) = users.by_email(email, false).map(|r| r.user.id.clone()).and_then(|id| users.index_of_id(&id)) else {
+        return app_error(404, format!("User {email} not found"));
+    };
+    let rec = &users.recs[index];
+    let mut u = rec.user.clone();
+    let now = crate::clock::now_ms();
+    let mut events = Vec::new();
+    for m in methods {
+        let method = match m.as_str() {
+            Some("TOKEN") => {
+                u.is_token_locked = Some(true);
+                history::TOKEN
+            }
+            Some("SMS") => {
+                u.is_sms_locked = Some(true);
+                history::SMS
+            }
+            Some("VOICE") => {
+                u.is_voice_locked = Some(true);
+                history::VOICE
+            }
+            Some("FINGERPRINT") => {
+                u.is_fingerprint_locked = Some(true);
+                history::BIOMETRICS
+            }
+            Some("APPROVE") => {
+                u.is_approve_locked = Some(true);
+                history::APPROVE
+            }
+            _ => return app_error(400, "methods may hold TOKEN, SMS, VOICE, FINGERPRINT and APPROVE."),
+        };
+        let ids = [crate::seeded::random_uuid(), crate::seeded::random_uuid(), crate::seeded::random_uuid()];
+        let e = Event { at: now, code: 2, method: Some(method), application: None, policy: None, source_ip: None, device: None, assurance: None, ids };
+        events.push((now, serde_json::to_string(&e.entry(&u.id, &app.tenant.tenant)).unwrap_or_default()));
+    }
+    let changed = rec.with(u, rec.private.clone());
+    if app.db().save_user_with_events(&changed, &events).is_err() {
+        return app_error(500, "Internal server error");
+    }
+    let wire = changed.wire.clone();
+    users.replace(vec![(index, changed)]);
+    crate::app::json(200, wire)
+}

@@ -14,6 +14,9 @@ use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{json, Value};
 use std::path::Path;
 
+/// The tenant's name in the key files and the auth logs.
+pub const CUSTOMER_NAME: &str = "CAS Sandbox";
+
 /// RSA modulus size of every generated key, as RSA issues them.
 pub const KEY_BITS: usize = 2048;
 
@@ -224,7 +227,7 @@ pub fn write_files(dir: &Path, creds: &Creds, origin: &str) -> Result<(), String
     for k in &creds.legacy {
         let pem = k.private.to_pkcs1_pem(LineEnding::LF).map_err(|e| format!("cannot encode key: {e}"))?;
         let file = KeyFileJson {
-            customer_name: "CAS Sandbox".into(),
+            customer_name: CUSTOMER_NAME.into(),
             access_id: k.access_id.clone(),
             description: format!("Sandbox {} key", k.role.label()),
             access_key: pem.to_string(),

@@ -2,6 +2,7 @@
 //! SQLite before any change is answered, plus credentials and issued tokens.
 
 use crate::seeded;
+use cas_core::helpdesk::AuthenticatorsV2;
 use cas_core::wire::{User, UserStatus};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,45 @@ pub struct Private {
     pub alternate_usernames: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_email: Option<String>,
+    /// App devices, browsers, FIDO credentials and hardware tokens (the devices APIs).
+    #[serde(default, skip_serializing_if = "AuthenticatorsV2::is_empty")]
+    pub authenticators: AuthenticatorsV2,
+    /// What the emulated identity source says about the user, for the sync API.
+    #[serde(default, skip_serializing_if = "Directory::is_present")]
+    pub directory: Directory,
+    /// In a SCIM-managed identity source: Mark User Deleted answers 405.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub scim_managed: bool,
+    /// Where the generated history comes from (none for a users-file user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Origin>,
+}
+
+/// The emulated identity source's view of a user, which a sync applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Directory {
+    /// There and enabled: a sync keeps the user (and enables one the directory had disabled).
+    #[default]
+    Present,
+    /// Disabled in the directory: a sync disables the user (event 401).
+    Disabled,
+    /// Gone from the directory: a sync disables the user (event 402).
+    Missing,
+}
+
+impl Directory {
+    fn is_present(&self) -> bool {
+        *self == Directory::Present
+    }
+}
+
+/// Which generated user (by index) or fixed user (by position) a stored user was made as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Origin {
+    Generated(u32),
+    Fixed(u32),
 }
 
 fn is_false(b: &bool) -> bool {
@@ -38,9 +78,9 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Keys of a users file that go to `Private` instead of the user object.
-const PRIVATE_KEYS: [&str; 7] = [
+const PRIVATE_KEYS: [&str; 10] = [
     "disabledBySync", "unsynched", "groupMemberships", "smsPhoneNumbers", "voicePhoneNumbers",
-    "alternateUsernames", "managerEmail",
+    "alternateUsernames", "managerEmail", "authenticators", "directory", "scimManaged",
 ];
 
 /// A user about to be stored.
@@ -76,6 +116,25 @@ impl Rec {
 
     pub fn status(&self) -> &UserStatus {
         self.user.user_status.as_ref().unwrap_or(&UserStatus::Enabled)
+    }
+
+    /// When something about this user changes by itself: the purge seven days after a mark
+    /// for deletion, an emergency code's expiry. Only moments after `after` count (the
+    /// tenant's first start): what a users file says had already happened is taken as it is.
+    pub fn deadline(&self, after: i64) -> Option<i64> {
+        self.deadlines().into_iter().flatten().filter(|t| *t > after).min()
+    }
+
+    /// The purge, the online code's expiry, the offline code's expiry.
+    pub fn deadlines(&self) -> [Option<i64>; 3] {
+        let at = |s: &Option<String>| s.as_deref().and_then(crate::clock::parse_iso);
+        let u = &self.user;
+        let purge = (*self.status() == UserStatus::PendingDeletion)
+            .then(|| at(&u.mark_deleted_at).map(|t| t + cas_core::helpdesk::mark_deleted::PURGE_AFTER_DAYS * crate::clock::DAY_MS))
+            .flatten();
+        let online = matches!(u.emergency_access_status.as_deref(), Some("Enabled" | "Locked")).then(|| at(&u.emergency_tokencode_expiration)).flatten();
+        let offline = (u.offline_emergency_access_status.as_deref() == Some("Enabled")).then(|| at(&u.offline_emergency_tokencode_expiration)).flatten();
+        [purge, online, offline]
     }
 
     pub fn visible(&self) -> bool {
@@ -284,6 +343,17 @@ impl Users {
         }
     }
 
+    /// Removes users (purged) and rebuilds the indexes.
+    pub fn remove(&mut self, ids: &[String]) {
+        self.recs.retain(|r| !ids.contains(&r.user.id));
+        self.reindex();
+    }
+
+    /// By id, whether synchronized or not (the sync API synchronizes an unsynched user).
+    pub fn index_of_any_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// Visible high-risk users by email.
     pub fn high_risk(&self) -> impl Iterator<Item = &Rec> {
         self.sorted.iter().map(|i| &self.recs[*i]).filter(|r| r.user.high_risk_user == Some(true))
@@ -333,7 +403,9 @@ impl Db {
              CREATE TABLE IF NOT EXISTS creds (name TEXT PRIMARY KEY, ident TEXT NOT NULL, kid TEXT NOT NULL, secret TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS tokens (hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, scopes TEXT NOT NULL, expires_at INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS revoked (hash TEXT PRIMARY KEY);
-             CREATE TABLE IF NOT EXISTS jtis (key TEXT PRIMARY KEY, until REAL NOT NULL);",
+             CREATE TABLE IF NOT EXISTS jtis (key TEXT PRIMARY KEY, until REAL NOT NULL);
+             CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL, entry TEXT NOT NULL);
+             CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id, at);",
         )
         .map_err(err)?;
         Ok(Db { conn })
@@ -390,6 +462,46 @@ impl Db {
 
     pub fn clear_users(&self) -> DbResult<()> {
         self.conn.execute("DELETE FROM users", []).map(|_| ()).map_err(err)
+    }
+
+    /// Removes users and everything recorded about them (purged after their seven days).
+    pub fn delete_users<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> DbResult<()> {
+        let tx = self.conn.transaction().map_err(err)?;
+        for id in ids {
+            tx.execute("DELETE FROM users WHERE id = ?1", [id]).map_err(err)?;
+            tx.execute("DELETE FROM events WHERE user_id = ?1", [id]).map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    pub fn clear_events(&self) -> DbResult<()> {
+        self.conn.execute("DELETE FROM events", []).map(|_| ()).map_err(err)
+    }
+
+    /// Records an event an action wrote into the user's auth log (its JSON as answered), in
+    /// the same transaction as the user's change.
+    pub fn save_user_with_events(&mut self, rec: &Rec, events: &[(i64, String)]) -> DbResult<()> {
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let wire = std::str::from_utf8(&rec.wire).unwrap_or("{}");
+            let private = serde_json::to_string(&rec.private).unwrap_or_else(|_| "{}".into());
+            tx.execute(
+                "INSERT INTO users (id, wire, private) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET wire = excluded.wire, private = excluded.private",
+                params![rec.user.id, wire, private],
+            )
+            .map_err(err)?;
+            for (at, entry) in events {
+                tx.execute("INSERT INTO events (user_id, at, entry) VALUES (?1, ?2, ?3)", params![rec.user.id, at, entry]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// The events actions wrote for a user since `since` (epoch ms), oldest first.
+    pub fn events_of(&self, user_id: &str, since: i64) -> DbResult<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT at, entry FROM events WHERE user_id = ?1 AND at > ?2 ORDER BY at, seq").map_err(err)?;
+        let rows = stmt.query_map(params![user_id, since], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
     pub fn cred(&self, name: &str) -> DbResult<Option<StoredCred>> {
@@ -564,8 +676,9 @@ mod tests {
 
     #[test]
     fn search_order_is_cas_cores() {
-        let mut all = crate::gen::fixed();
-        all.extend(crate::gen::generate(400, 3));
+        let anchor = crate::clock::day_start(1_796_083_200_000);
+        let mut all: Vec<NewUser> = crate::gen::fixed(anchor).into_iter().map(|g| g.user).collect();
+        all.extend(crate::gen::generate(400, 3, anchor));
         let users = Users::new(all.into_iter().map(Rec::new).collect());
         for needle in ["j.doe@example.com", "J.DOE", "example", "jose", "muller.1", "@", "a", "nothing-matches", "taro.yamada@example.com"] {
             let lc = needle.to_lowercase();

@@ -3,18 +3,24 @@
 //! (413), credential, permission, rate limit, injected failure, handler, injected latency,
 //! counters and the request log.
 
+mod authlogs;
 pub mod body;
+mod devices;
+pub mod emergency;
+mod lifecycle;
 mod token;
+mod unlock;
 mod users;
 
-use crate::app::{forbidden, gateway_error, App, EXPIRED, REFUSED};
+use crate::app::{app_error, forbidden, gateway_error, App, EXPIRED, REFUSED};
+use crate::store::{Rec, Users};
 use crate::auth::{Cred, Refusal};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, MatchedPath, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, Response};
 use axum::middleware::{self, Next};
-use axum::routing::{get, post, put, MethodRouter};
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use cas_core::access::Operation;
 use std::collections::HashMap;
@@ -44,6 +50,18 @@ pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint { method: "GET", path: "/v1/users/highrisk", op: Operation::ReadHighRisk },
     Endpoint { method: "GET", path: "/v2/users/highrisk", op: Operation::ReadHighRisk },
     Endpoint { method: "PUT", path: "/v1/users/update", op: Operation::UpdateLocalUser },
+    Endpoint { method: "GET", path: "/v1/users/{id}/authlogs/", op: Operation::ReadAuthLogs },
+    Endpoint { method: "GET", path: "/v1/users/{id}/authlogs", op: Operation::ReadAuthLogs },
+    Endpoint { method: "GET", path: "/v1/users/{id}/devices", op: Operation::ReadAuthenticators },
+    Endpoint { method: "GET", path: "/v2/users/{id}/devices", op: Operation::ReadAuthenticatorsV2 },
+    Endpoint { method: "DELETE", path: "/v1/users/{id}/devices/{deviceId}", op: Operation::DeleteAuthenticator },
+    Endpoint { method: "PATCH", path: "/v1/users/{id}/methods", op: Operation::UnlockMethods },
+    Endpoint { method: "PUT", path: "/v1/users/{id}/emergencyTokencode", op: Operation::IssueEmergencyCode },
+    Endpoint { method: "PUT", path: "/v2/users/{id}/emergencyTokencode", op: Operation::IssueEmergencyCode },
+    Endpoint { method: "DELETE", path: "/v1/users/{id}/emergencyTokencode/{eacId}", op: Operation::DisableEmergencyCode },
+    Endpoint { method: "DELETE", path: "/v1/users/{id}/emergencyTokencodes", op: Operation::DisableEmergencyCode },
+    Endpoint { method: "POST", path: "/v1/users/{id}/sync", op: Operation::SyncUser },
+    Endpoint { method: "PUT", path: "/v1/users/{id}/markDeleted", op: Operation::MarkDeleted },
 ];
 
 struct Known {
@@ -92,6 +110,21 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
         .route(&format!("{PREFIX}/v1/users/highrisk"), get(users::high_risk_v1).put(users::change_high_risk_endpoint))
         .route(&format!("{PREFIX}/v2/users/highrisk"), get(users::high_risk_v2));
     let api = with_blank_id(api, "/v1/users/{id}/userStatus", put(users::status_endpoint));
+    // The doc writes the auth-log path with a trailing slash (and RSA's Java client sends
+    // it); without one is taken too.
+    let api = with_blank_id(api, "/v1/users/{id}/authlogs/", get(authlogs::authlogs));
+    let api = with_blank_id(api, "/v1/users/{id}/authlogs", get(authlogs::authlogs));
+    let api = with_blank_id(api, "/v1/users/{id}/devices", get(devices::devices_v1));
+    let api = with_blank_id(api, "/v2/users/{id}/devices", get(devices::devices_v2));
+    let api = with_blank_id(api, "/v1/users/{id}/devices/{deviceId}", delete(devices::delete_device));
+    let api = with_blank_id(api, "/v1/users/{id}/methods", patch(unlock::unlock));
+    let api = with_blank_id(api, "/v1/users/{id}/emergencyTokencode", put(emergency::issue_v1));
+    let api = with_blank_id(api, "/v2/users/{id}/emergencyTokencode", put(emergency::issue_v2));
+    let api = with_blank_id(api, "/v1/users/{id}/emergencyTokencode/{eacId}", delete(emergency::disable));
+    // The old page's plural path, without the code's id.
+    let api = with_blank_id(api, "/v1/users/{id}/emergencyTokencodes", delete(emergency::disable));
+    let api = with_blank_id(api, "/v1/users/{id}/sync", post(lifecycle::sync));
+    let api = with_blank_id(api, "/v1/users/{id}/markDeleted", put(lifecycle::mark_deleted));
     // The 405 answer is set before the pipeline wraps the routes, so it is counted too.
     let api = api.method_not_allowed_fallback(method_not_allowed).route_layer(middleware::from_fn_with_state(app, pipeline));
     Router::new()
@@ -119,6 +152,7 @@ async fn pipeline(State(app): State<Arc<App>>, matched: MatchedPath, req: Reques
     let path = req.uri().path().to_string();
     // HEAD is answered by a GET route, as by any HTTP server.
     let as_method = if method == Method::HEAD { "GET" } else { method.as_str() };
+    app.maintain();
     let Some(known) = known(as_method, matched.as_str()) else {
         // The route exists with another method: the 405 fallback answers.
         let resp = next.run(req).await;
@@ -178,5 +212,51 @@ impl<S: Send + Sync> FromRequestParts<S> for UserId {
     }
 }
 
+/// All the parameters of a route, percent-decoded; `None` when one does not decode to UTF-8.
+pub struct Params(pub Option<HashMap<String, String>>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<HashMap<String, String>>::from_request_parts(parts, state).await {
+            Ok(Path(params)) => Ok(Params(Some(params))),
+            Err(axum::extract::rejection::PathRejection::MissingPathParams(_)) => Ok(Params(Some(HashMap::new()))),
+            Err(_) => Ok(Params(None)),
+        }
+    }
+}
+
 /// The credential the pipeline authenticated, for handlers that record who acted.
 pub type Caller = axum::Extension<Cred>;
+
+/// The synchronized user `id` names, or the API's 404 (§11.4): `User <id> not found`, or
+/// `User not found` for a blank id or one that is not UTF-8.
+pub fn user_index(users: &Users, id: Option<&str>) -> Result<usize, Box<Response<Body>>> {
+    let id = id.unwrap_or("");
+    if id.trim().is_empty() {
+        return Err(Box::new(app_error(404, "User not found")));
+    }
+    users.index_of_id(id).ok_or_else(|| Box::new(app_error(404, format!("User {id} not found"))))
+}
+
+/// Writes a changed user through to the database, then into memory.
+pub fn save(app: &App, users: &mut Users, index: usize, rec: Rec) -> Result<(), Box<Response<Body>>> {
+    app.db().save_users([&rec]).map_err(|_| Box::new(app_error(500, "Internal server error")))?;
+    app.note_deadline(&rec);
+    users.replace(vec![(index, rec)]);
+    Ok(())
+}
+
+/// The query's parameters, each at most once; `Err` is the 400 to answer.
+pub fn query_params(query: Option<&str>) -> Result<HashMap<String, String>, Box<Response<Body>>> {
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
+        .map_err(|_| Box::new(app_error(400, "The query string is malformed.")))?;
+    let mut out = HashMap::new();
+    for (k, v) in pairs {
+        if out.insert(k.clone(), v).is_some() {
+            return Err(Box::new(app_error(400, format!("The parameter {k} is given more than once."))));
+        }
+    }
+    Ok(out)
+}
