@@ -207,6 +207,7 @@ impl Sandbox {
                 let mut r = match method {
                     "POST" => self.agent.post(&url),
                     "PUT" => self.agent.put(&url),
+                    "PATCH" => self.agent.patch(&url),
                     other => panic!("method {other}"),
                 };
                 if let Some(a) = &auth {
@@ -242,6 +243,27 @@ impl Sandbox {
 
     pub fn lookup(&self, token: &str, email: &str) -> Resp {
         self.api("POST", "/v1/users/lookup", token, Some(json!({"email": email})))
+    }
+
+    /// The user `email` as lookup answers it (200 asserted).
+    pub fn user(&self, email: &str) -> Value {
+        let r = self.lookup(&self.superadmin(), email);
+        assert_eq!(r.status, 200, "{email}: {}", r.body);
+        r.json()
+    }
+
+    /// The user's auth logs (200 asserted), with `query` (without the `?`).
+    pub fn authlogs(&self, id: &str, query: &str) -> Vec<Value> {
+        let r = self.api("GET", &format!("/v1/users/{id}/authlogs/?{query}"), &self.helpdesk(), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json().as_array().unwrap().clone()
+    }
+
+    /// POST to a `/_sandbox/` endpoint, 200 asserted.
+    pub fn control(&self, path: &str, body: Value) -> Value {
+        let r = self.request("POST", path, None, Some((body.to_string().as_bytes(), Some("application/json"))));
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        r.json()
     }
 
     /// Raw HTTP/1.1 over TCP, for requests ureq would shape differently.
