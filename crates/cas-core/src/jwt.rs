@@ -61,45 +61,6 @@ pub fn assertion_signing_input(client_id: &str, token_url: &str, kid: Option<&st
     signing_input(&header, &claims)
 }
 
-/// The two JSON parts of a compact JWT.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Decoded {
-    pub header: Value,
-    pub claims: Value,
-    pub signing_input: String,
-    pub signature: Vec<u8>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DecodeError {
-    NotThreeParts,
-    NotBase64,
-    NotJson,
-}
-
-/// Splits and decodes a compact JWT, strictly (base64url without padding, as RFC 7515 says).
-pub fn decode(token: &str) -> Result<Decoded, DecodeError> {
-    let mut parts = token.trim().split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(DecodeError::NotThreeParts);
-    };
-    let part = |text: &str| -> Result<Value, DecodeError> {
-        let bytes = Base64UrlUnpadded::decode_vec(text).map_err(|_| DecodeError::NotBase64)?;
-        serde_json::from_slice(&bytes).map_err(|_| DecodeError::NotJson)
-    };
-    Ok(Decoded {
-        header: part(h)?,
-        claims: part(p)?,
-        signing_input: format!("{h}.{p}"),
-        signature: Base64UrlUnpadded::decode_vec(s).map_err(|_| DecodeError::NotBase64)?,
-    })
-}
-
-/// A NumericDate claim; RSA accepts integers and floats.
-pub fn numeric_claim(claims: &Value, name: &str) -> Option<f64> {
-    claims.get(name)?.as_f64()
-}
-
 /// What the console can tell about a pasted token without trusting it.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TokenFacts {
@@ -174,6 +135,42 @@ pub fn needs_renewal(expires_at: u64, now: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The two JSON parts of a compact JWT.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Decoded {
+        pub header: Value,
+        pub claims: Value,
+        pub signing_input: String,
+        pub signature: Vec<u8>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    enum DecodeError {
+        NotThreeParts,
+        NotBase64,
+        NotJson,
+    }
+
+    /// Splits and decodes a compact JWT, strictly (base64url without padding, as RFC 7515 says).
+    fn decode(token: &str) -> Result<Decoded, DecodeError> {
+        let mut parts = token.trim().split('.');
+        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(DecodeError::NotThreeParts);
+        };
+        let part = |text: &str| -> Result<Value, DecodeError> {
+            let bytes = Base64UrlUnpadded::decode_vec(text).map_err(|_| DecodeError::NotBase64)?;
+            serde_json::from_slice(&bytes).map_err(|_| DecodeError::NotJson)
+        };
+        Ok(Decoded {
+            header: part(h)?,
+            claims: part(p)?,
+            signing_input: format!("{h}.{p}"),
+            signature: Base64UrlUnpadded::decode_vec(s).map_err(|_| DecodeError::NotBase64)?,
+        })
+    }
+
+
 
     #[test]
     fn legacy_claims_follow_the_notes() {

@@ -6,10 +6,10 @@
 
 pub mod access;
 pub mod actionlog;
-pub mod b64;
 pub mod bulk;
 pub mod csv;
 pub mod error;
+pub mod helpdesk;
 pub mod jwk;
 pub mod localuser;
 pub mod jwt;

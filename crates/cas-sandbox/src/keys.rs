@@ -1,10 +1,10 @@
 //! The tenant's credentials: two legacy Administration API keys and three OAuth clients,
 //! generated at first start, kept in the state DB, and written out as files each start.
 
-use crate::prng::format_uuid;
 use crate::store::{Db, StoredCred};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use cas_core::access::{KeyRole, ALL_SCOPES};
-use cas_core::b64;
 use cas_core::wire::{KeyFileJson, OAuthClientFile};
 use rand::rngs::OsRng;
 use rand::RngCore;
@@ -12,8 +12,10 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, LineEnding};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use std::path::Path;
+
+/// The tenant's name in the key files and the auth logs.
+pub const CUSTOMER_NAME: &str = "CAS Sandbox";
 
 /// RSA modulus size of every generated key, as RSA issues them.
 pub const KEY_BITS: usize = 2048;
@@ -24,11 +26,10 @@ pub struct LegacyKey {
     pub role: KeyRole,
     pub access_id: String,
     pub private: RsaPrivateKey,
-    pub verifying: rsa::pkcs1v15::VerifyingKey<Sha256>,
 }
 
 pub enum ClientKey {
-    Rsa(Box<RsaPrivateKey>, rsa::pkcs1v15::VerifyingKey<Sha256>),
+    Rsa(Box<RsaPrivateKey>),
     Ec(p256::ecdsa::SigningKey),
 }
 
@@ -46,11 +47,7 @@ pub struct Creds {
     pub clients: Vec<Client>,
 }
 
-pub fn random_uuid() -> String {
-    let mut b = [0u8; 16];
-    OsRng.fill_bytes(&mut b);
-    format_uuid(b)
-}
+pub use crate::seeded::random_uuid;
 
 pub fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
@@ -117,20 +114,18 @@ pub fn load_or_create(db: &Db, bits: usize) -> Result<Creds, String> {
             continue;
         }
         let private = RsaPrivateKey::from_pkcs1_pem(&c.secret).map_err(|e| format!("stored RSA key is damaged: {e}"))?;
-        let verifying = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(private.to_public_key());
         match s.name {
             "superadmin" | "helpdesk" => creds.legacy.push(LegacyKey {
                 file: s.file,
                 role: if s.name == "superadmin" { KeyRole::SuperAdmin } else { KeyRole::HelpDesk },
                 access_id: c.ident,
                 private,
-                verifying,
             }),
             _ => creds.clients.push(Client {
                 file: s.file,
                 client_id: c.ident,
                 kid: c.kid,
-                key: ClientKey::Rsa(Box::new(private), verifying),
+                key: ClientKey::Rsa(Box::new(private)),
                 allowed_scopes: if s.name == "oauth-client-limited" { vec!["rsa.user.read".into()] } else { full_scopes() },
             }),
         }
@@ -146,13 +141,13 @@ fn hex(s: &str) -> Option<Vec<u8>> {
 }
 
 fn b64u(n: &BigUint) -> String {
-    b64::encode_url(&n.to_bytes_be())
+    URL_SAFE_NO_PAD.encode(n.to_bytes_be())
 }
 
 /// The client's private key as a JWK, as RSA's console shows it when the client is created.
 pub fn private_jwk(client: &Client) -> Value {
     match &client.key {
-        ClientKey::Rsa(k, _) => {
+        ClientKey::Rsa(k) => {
             let (p, q) = (&k.primes()[0], &k.primes()[1]);
             let one = BigUint::from(1u8);
             let dp = k.d() % (p - &one);
@@ -168,22 +163,61 @@ pub fn private_jwk(client: &Client) -> Value {
             let point = k.verifying_key().to_encoded_point(false);
             json!({
                 "kty": "EC", "crv": "P-256", "kid": client.kid, "alg": "ES256", "use": "sig",
-                "x": b64::encode_url(point.x().map(|x| x.as_slice()).unwrap_or_default()),
-                "y": b64::encode_url(point.y().map(|y| y.as_slice()).unwrap_or_default()),
-                "d": b64::encode_url(&k.to_bytes()),
+                "x": URL_SAFE_NO_PAD.encode(point.x().map(|x| x.as_slice()).unwrap_or_default()),
+                "y": URL_SAFE_NO_PAD.encode(point.y().map(|y| y.as_slice()).unwrap_or_default()),
+                "d": URL_SAFE_NO_PAD.encode(k.to_bytes()),
             })
         }
     }
 }
 
-fn write_private(path: &Path, text: &str) -> Result<(), String> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+/// Opens a new file readable by its owner only, from the moment it exists (never created
+/// with the default mode and tightened afterwards).
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600));
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
     }
+    o.open(path)
+}
+
+/// Creates `path` empty and 0600 if it does not exist (SQLite then opens it as it is); an
+/// existing file from an older sandbox is brought to 0600.
+pub fn create_private(path: &Path) -> Result<(), String> {
+    match open_private(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let loose = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o077 != 0).unwrap_or(false);
+                if loose {
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+    }
+}
+
+/// Writes `text` to a 0600 temporary file beside `path`, then renames it into place.
+fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", tmp.display());
+    match std::fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(fail(e)),
+    }
+    let mut f = open_private(&tmp).map_err(fail)?;
+    f.write_all(text.as_bytes()).map_err(fail)?;
+    f.sync_all().map_err(fail)?;
+    drop(f);
     std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
@@ -193,7 +227,7 @@ pub fn write_files(dir: &Path, creds: &Creds, origin: &str) -> Result<(), String
     for k in &creds.legacy {
         let pem = k.private.to_pkcs1_pem(LineEnding::LF).map_err(|e| format!("cannot encode key: {e}"))?;
         let file = KeyFileJson {
-            customer_name: "CAS Sandbox".into(),
+            customer_name: CUSTOMER_NAME.into(),
             access_id: k.access_id.clone(),
             description: format!("Sandbox {} key", k.role.label()),
             access_key: pem.to_string(),

@@ -4,12 +4,12 @@ fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let args = match cli::parse(&argv) {
         Ok(Parsed::Run(a)) => *a,
-        Ok(Parsed::Help) => {
-            println!("{}", cli::USAGE);
+        Ok(Parsed::Help(text)) => {
+            println!("{text}");
             return;
         }
         Err(e) => {
-            eprintln!("cas-sandbox: {e}\n{}", cli::USAGE);
+            eprintln!("cas-sandbox: {e}");
             std::process::exit(2);
         }
     };

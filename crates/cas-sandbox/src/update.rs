@@ -222,7 +222,8 @@ fn apply(rec: &Rec, req: &UpdateLocalUserRequest) -> Rec {
     u.email_address = opt(&req.email).unwrap_or_default();
     u.principal_username = opt(&req.user_name);
     let alternates: Vec<String> = req.alternate_usernames.iter().map(|a| a.trim().to_string()).collect();
-    u.alternate_username = alternates.first().cloned();
+    // "" rather than absent for users that had the field (generated ones always do).
+    u.alternate_username = alternates.first().cloned().or_else(|| rec.user.alternate_username.as_ref().map(|_| String::new()));
     let sms: Vec<String> = req.sms_phone_numbers.iter().map(|p| p.trim().to_string()).collect();
     let voice: Vec<String> = req.voice_phone_numbers.iter().map(|p| p.trim().to_string()).collect();
     u.sms_number = opt(&req.default_sms_phone).or_else(|| sms.first().cloned());

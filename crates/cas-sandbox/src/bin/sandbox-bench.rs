@@ -7,56 +7,39 @@
 //! Without --url it starts a sandbox itself (the `cas-sandbox` binary beside this one) with
 //! `--users 10000` in a fresh temporary state directory.
 
-use cas_core::b64;
-use cas_core::jwt::legacy_signing_input;
-use rsa::pkcs1::DecodeRsaPrivateKey;
+use clap::Parser;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::DecodePrivateKey;
-use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// Throughput of a sandbox: lookups and searches per second, p50 and p99.
+#[derive(Parser)]
+#[command(name = "sandbox-bench", disable_version_flag = true)]
 struct Opts {
+    /// a running sandbox (loopback only); without it one is started with 10,000 users
+    #[arg(long, requires = "state_dir")]
     url: Option<String>,
+    /// the running sandbox's state directory (it holds the key to sign with)
+    #[arg(long, requires = "url")]
     state_dir: Option<PathBuf>,
-    connections: usize,
-    lookups: usize,
-    searches: usize,
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=256))]
+    connections: u64,
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    lookups: u64,
+    #[arg(long, default_value_t = 40_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    searches: u64,
+    /// at most this long per phase
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     seconds: u64,
-}
-
-fn parse_args() -> Result<Opts, String> {
-    let mut o = Opts { url: None, state_dir: None, connections: 32, lookups: 100_000, searches: 40_000, seconds: 30 };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let flag = args[i].as_str();
-        if flag == "--help" || flag == "-h" {
-            return Err("usage: sandbox-bench [--url URL --state-dir DIR] [--connections N] [--lookups N] [--searches N] [--seconds S]".into());
-        }
-        let v = args.get(i + 1).ok_or_else(|| format!("{flag} needs a value"))?.clone();
-        let num = |v: &str| v.parse::<u64>().map_err(|_| format!("{flag}: not a number: {v}"));
-        match flag {
-            "--url" => o.url = Some(v.trim_end_matches('/').to_string()),
-            "--state-dir" => o.state_dir = Some(PathBuf::from(v)),
-            "--connections" => o.connections = num(&v)?.clamp(1, 256) as usize,
-            "--lookups" => o.lookups = num(&v)?.min(1_000_000) as usize,
-            "--searches" => o.searches = num(&v)?.min(1_000_000) as usize,
-            "--seconds" => o.seconds = num(&v)?.clamp(1, 600),
-            _ => return Err(format!("unknown option {flag}")),
-        }
-        i += 2;
-    }
-    if o.url.is_some() != o.state_dir.is_some() {
-        return Err("--url and --state-dir go together (the state dir holds the key to sign with)".into());
-    }
-    Ok(o)
 }
 
 /// Kills the sandbox we started, whatever happens.
@@ -91,7 +74,7 @@ fn spawn_sandbox() -> Result<(Spawned, String), String> {
     Ok((spawned, url.ok_or_else(|| format!("sandbox did not start: {line:?}"))?))
 }
 
-fn loopback_addr(url: &str) -> Result<SocketAddr, String> {
+fn check_loopback(url: &str) -> Result<(), String> {
     let hostport = url.strip_prefix("http://").ok_or("--url must be http://127.0.0.1:PORT")?;
     let hostport = hostport.split('/').next().unwrap_or("");
     let hostport = hostport.replace("localhost", "127.0.0.1");
@@ -99,9 +82,10 @@ fn loopback_addr(url: &str) -> Result<SocketAddr, String> {
     if !addr.ip().is_loopback() {
         return Err("the benchmark only talks to a sandbox on loopback".into());
     }
-    Ok(addr)
+    Ok(())
 }
 
+/// A legacy JWT from `superadmin.key`, signed by jsonwebtoken.
 fn mint(state_dir: &std::path::Path) -> Result<String, String> {
     let path = state_dir.join("superadmin.key");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -110,70 +94,38 @@ fn mint(state_dir: &std::path::Path) -> Result<String, String> {
         return Err(format!("{} is not a key file", path.display()));
     };
     let key = RsaPrivateKey::from_pkcs1_pem(pem).or_else(|_| RsaPrivateKey::from_pkcs8_pem(pem)).map_err(|e| format!("key: {e}"))?;
+    let der = key.to_pkcs1_der().map_err(|e| format!("key: {e}"))?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let input = legacy_signing_input(id, aud, now);
-    let sig = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key).sign(input.as_bytes());
-    Ok(format!("{input}.{}", b64::encode_url(&sig.to_bytes())))
+    let claims = json!({"sub": id, "aud": aud, "iat": now, "exp": now + 3300});
+    jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &EncodingKey::from_rsa_der(der.as_bytes()))
+        .map_err(|e| format!("cannot sign: {e}"))
 }
 
-/// One keep-alive HTTP/1.1 connection.
+/// A keep-alive HTTP/1.1 client (ureq's pool holds one connection per thread's agent).
 struct Conn {
-    addr: SocketAddr,
-    reader: Option<BufReader<TcpStream>>,
+    agent: ureq::Agent,
+    base: String,
 }
 
 impl Conn {
-    fn request(&mut self, method: &str, path: &str, token: &str, body: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        if self.reader.is_none() {
-            let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5))?;
-            s.set_nodelay(true)?;
-            s.set_read_timeout(Some(Duration::from_secs(30)))?;
-            self.reader = Some(BufReader::new(s));
-        }
-        let result = self.exchange(method, path, token, body);
-        if result.is_err() {
-            self.reader = None;
-        }
-        result
+    fn new(base: &str) -> Conn {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Conn { agent, base: base.to_string() }
     }
 
-    fn exchange(&mut self, method: &str, path: &str, token: &str, body: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        let reader = self.reader.as_mut().ok_or(std::io::ErrorKind::NotConnected)?;
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        );
-        reader.get_mut().write_all(req.as_bytes())?;
-        let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_string());
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad("no status line"))?;
-        let mut length = 0usize;
-        let mut close = false;
-        loop {
-            line.clear();
-            reader.read_line(&mut line)?;
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = l.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
-                    length = v.trim().parse().map_err(|_| bad("content-length"))?;
-                } else if k.eq_ignore_ascii_case("connection") && v.trim().eq_ignore_ascii_case("close") {
-                    close = true;
-                } else if k.eq_ignore_ascii_case("transfer-encoding") {
-                    return Err(bad("chunked answers are not expected"));
-                }
-            }
-        }
-        let mut body = vec![0u8; length];
-        reader.read_exact(&mut body)?;
-        if close {
-            self.reader = None;
-        }
-        Ok((status, body))
+    fn post(&self, path: &str, token: &str, body: &str) -> Result<(u16, Vec<u8>), ureq::Error> {
+        let mut r = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .send(body)?;
+        let status = r.status().as_u16();
+        Ok((status, r.body_mut().read_to_vec()?))
     }
 }
 
@@ -184,7 +136,7 @@ struct Outcome {
     latencies: Vec<Duration>,
 }
 
-fn phase(addr: SocketAddr, connections: usize, total: usize, limit: Duration, token: &str, make: impl Fn(usize) -> (String, String) + Sync) -> Outcome {
+fn phase(base: &str, connections: usize, total: usize, limit: Duration, token: &str, make: impl Fn(usize) -> (String, String) + Sync) -> Outcome {
     let next = AtomicUsize::new(0);
     let errors = AtomicUsize::new(0);
     let latencies = Mutex::new(Vec::with_capacity(total));
@@ -192,7 +144,7 @@ fn phase(addr: SocketAddr, connections: usize, total: usize, limit: Duration, to
     std::thread::scope(|s| {
         for _ in 0..connections {
             s.spawn(|| {
-                let mut conn = Conn { addr, reader: None };
+                let conn = Conn::new(base);
                 let mut mine = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -201,7 +153,7 @@ fn phase(addr: SocketAddr, connections: usize, total: usize, limit: Duration, to
                     }
                     let (path, body) = make(i);
                     let t = Instant::now();
-                    match conn.request("POST", &path, token, &body) {
+                    match conn.post(&path, token, &body) {
                         Ok((200, _)) => mine.push(t.elapsed()),
                         _ => {
                             errors.fetch_add(1, Ordering::Relaxed);
@@ -246,24 +198,25 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let o = parse_args()?;
+    let o = Opts::parse();
+    let (connections, lookups, searches) = (o.connections as usize, o.lookups as usize, o.searches as usize);
     let (_spawned, url, state_dir) = match (&o.url, &o.state_dir) {
-        (Some(u), Some(d)) => (None, u.clone(), d.clone()),
+        (Some(u), Some(d)) => (None, u.trim_end_matches('/').to_string(), d.clone()),
         _ => {
             let (s, url) = spawn_sandbox()?;
             let dir = s.1.clone();
             (Some(s), url, dir)
         }
     };
-    let addr = loopback_addr(&url)?;
+    check_loopback(&url)?;
     let token = mint(&state_dir)?;
     let limit = Duration::from_secs(o.seconds);
     // Emails to look up: the first 1,000 of the tenant, by search v2.
-    let mut conn = Conn { addr, reader: None };
+    let conn = Conn::new(&url);
     let mut emails: Vec<String> = Vec::new();
     for page in 0..40 {
         let (status, body) = conn
-            .request("POST", &format!("/AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber={page}"), &token, &json!({"emailLike": "@"}).to_string())
+            .post(&format!("/AdminInterface/restapi/v2/users/search?pageSize=25&pageNumber={page}"), &token, &json!({"emailLike": "@"}).to_string())
             .map_err(|e| format!("cannot reach the sandbox at {url}: {e}"))?;
         if status != 200 {
             return Err(format!("search answered {status}: {}", String::from_utf8_lossy(&body)));
@@ -279,20 +232,20 @@ fn run() -> Result<(), String> {
         return Err("the sandbox has no users".into());
     }
     let total = conn
-        .request("POST", "/AdminInterface/restapi/v2/users/search?pageSize=1", &token, &json!({"emailLike": "@"}).to_string())
+        .post("/AdminInterface/restapi/v2/users/search?pageSize=1", &token, &json!({"emailLike": "@"}).to_string())
         .ok()
         .and_then(|(_, b)| serde_json::from_slice::<Value>(&b).ok())
         .and_then(|v| v["totalElements"].as_u64())
         .unwrap_or(0);
-    println!("sandbox {url}: {total} users; {} connections; at most {} s per phase", o.connections, o.seconds);
+    println!("sandbox {url}: {total} users; {} connections; at most {} s per phase", connections, o.seconds);
     let emails = Arc::new(emails);
     let pick = |i: usize| (i.wrapping_mul(2_654_435_761)) % emails.len();
-    let lookups = phase(addr, o.connections, o.lookups, limit, &token, |i| {
+    let lookups = phase(&url, connections, lookups, limit, &token, |i| {
         ("/AdminInterface/restapi/v1/users/lookup".into(), json!({"email": emails[pick(i)]}).to_string())
     });
     report("lookups", &lookups);
     // Searches: the name part of an email ("jose.muller"), a few dozen matches each, a page of 25.
-    let searches = phase(addr, o.connections, o.searches, limit, &token, |i| {
+    let searches = phase(&url, connections, searches, limit, &token, |i| {
         let email = &emails[pick(i)];
         let local = email.split('@').next().unwrap_or(email);
         let like = local.rsplit_once('.').map(|(a, _)| a).unwrap_or(local);

@@ -18,6 +18,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const API: &str = "/AdminInterface/restapi";
 
+/// The binary under test: this package's, or `CAS_SANDBOX_BIN` (to run the tests against
+/// another build, e.g. to show that a test fails on the code before a fix).
+pub fn binary() -> PathBuf {
+    std::env::var_os("CAS_SANDBOX_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cas-sandbox")))
+}
+
 pub fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/users.json")
 }
@@ -62,7 +68,7 @@ pub struct Exit {
 }
 
 pub fn run_expecting_exit(args: &[&str]) -> Exit {
-    let out = Command::new(env!("CARGO_BIN_EXE_cas-sandbox"))
+    let out = Command::new(binary())
         .args(args)
         .stdin(Stdio::null())
         .output()
@@ -122,7 +128,7 @@ impl Resp {
 
 impl Sandbox {
     pub fn start(dir: &Path, extra: &[&str]) -> Sandbox {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cas-sandbox"))
+        let mut child = Command::new(binary())
             .args(["--listen", "127.0.0.1:0", "--state-dir"])
             .arg(dir)
             .arg("--exit-on-stdin-eof")
@@ -201,6 +207,7 @@ impl Sandbox {
                 let mut r = match method {
                     "POST" => self.agent.post(&url),
                     "PUT" => self.agent.put(&url),
+                    "PATCH" => self.agent.patch(&url),
                     other => panic!("method {other}"),
                 };
                 if let Some(a) = &auth {
@@ -236,6 +243,27 @@ impl Sandbox {
 
     pub fn lookup(&self, token: &str, email: &str) -> Resp {
         self.api("POST", "/v1/users/lookup", token, Some(json!({"email": email})))
+    }
+
+    /// The user `email` as lookup answers it (200 asserted).
+    pub fn user(&self, email: &str) -> Value {
+        let r = self.lookup(&self.superadmin(), email);
+        assert_eq!(r.status, 200, "{email}: {}", r.body);
+        r.json()
+    }
+
+    /// The user's auth logs (200 asserted), with `query` (without the `?`).
+    pub fn authlogs(&self, id: &str, query: &str) -> Vec<Value> {
+        let r = self.api("GET", &format!("/v1/users/{id}/authlogs/?{query}"), &self.helpdesk(), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json().as_array().unwrap().clone()
+    }
+
+    /// POST to a `/_sandbox/` endpoint, 200 asserted.
+    pub fn control(&self, path: &str, body: Value) -> Value {
+        let r = self.request("POST", path, None, Some((body.to_string().as_bytes(), Some("application/json"))));
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        r.json()
     }
 
     /// Raw HTTP/1.1 over TCP, for requests ureq would shape differently.

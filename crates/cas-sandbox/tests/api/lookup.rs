@@ -105,11 +105,18 @@ fn unsynched_users_need_search_unsynched() {
 fn users_file_users_keep_their_shape() {
     let sb = shared_fixture();
     let t = sb.helpdesk();
-    // Only the keys the file gave; sandbox-only keys never leak.
+    // The keys the file gave, every other documented one null (issue 10: the real service
+    // always sends them); no phone numbers (SMS and voice not enabled); sandbox-only keys
+    // never leak.
     let r = sb.lookup(&t, "syncdisabled@mycompany.com");
     assert_eq!(
         r.json(),
-        json!({"id": "0a1b2c3d-0000-4000-8000-000000000006", "emailAddress": "syncdisabled@mycompany.com", "firstName": "Sid", "identitySource": "My Company AD", "userStatus": "Disabled"})
+        json!({"id": "0a1b2c3d-0000-4000-8000-000000000006", "emailAddress": "syncdisabled@mycompany.com", "firstName": "Sid",
+            "lastName": null, "creationDate": null, "identitySource": "My Company AD", "userStatus": "Disabled",
+            "markDeleted": null, "highRiskUser": null, "markDeletedAt": null, "markDeletedBy": null,
+            "isTokenLocked": null, "isSmsLocked": null, "isVoiceLocked": null, "lastSyncTime": null,
+            "emergencyAccessStatus": null, "emergencyTokencodeId": null, "emergencyTokencodeExpiration": null,
+            "emergencyTokencodeLastUse": null, "offlineEmergencyAccessStatus": null, "offlineEmergencyTokencodeExpiration": null})
     );
     // An id is generated in UUID v4 form when the file has none.
     let r = sb.lookup(&t, "noid@mycompany.com");
@@ -133,10 +140,15 @@ fn fixed_special_users_are_there() {
 
     assert_eq!(sb.lookup(&t, "synced.disabled@example.com").json()["userStatus"], "Disabled");
 
+    // Most fields unknown: the documented ones null (issue 10), the others absent.
     let sparse = sb.lookup(&t, "sparse.user@example.com").json();
     let mut keys: Vec<&str> = sparse.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["emailAddress", "firstName", "id", "identitySource", "userStatus"]);
+    assert_eq!(keys.len(), 21, "{keys:?}");
+    for (k, v) in sparse.as_object().unwrap() {
+        assert_eq!(v.is_null(), !["emailAddress", "firstName", "id", "identitySource", "userStatus"].contains(&k.as_str()), "{k}");
+    }
+    assert!(sparse.get("smsNumber").is_none() && sparse.get("isFingerprintLocked").is_none());
 
     let full = sb.lookup(&t, "full.user@example.com").json();
     for (k, v) in full.as_object().unwrap() {

@@ -130,3 +130,24 @@ fn bad_arguments_and_bad_users_files_exit_2() {
     assert!(!dir.join("sandbox.db").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_sandbox_killed_mid_traffic_restarts_on_the_same_port_with_its_state() {
+    let f = fixture();
+    let sb = Sandbox::with_fixture(&[]);
+    let port = sb.port;
+    let t = sb.superadmin();
+    // Open connections (ureq keeps them alive) when the process dies: the kernel closes them
+    // from the sandbox's side, which leaves them in TIME_WAIT on its port.
+    for _ in 0..5 {
+        assert_eq!(sb.lookup(&t, "user.one@mycompany.com").status, 200);
+    }
+    let r = sb.api("PUT", "/v1/users/f85b6e95-f41f-45b4-bc84-559fead6460c/userStatus", &t, Some(json!({"userStatus": "Disabled"})));
+    assert_eq!(r.status, 200);
+    let dir = sb.kill();
+    let listen = format!("127.0.0.1:{port}");
+    let again = Sandbox::start(&dir, &["--users-file", f.to_str().unwrap(), "--listen", &listen]);
+    assert_eq!(again.port, port);
+    // The token minted before still works, and the change is there.
+    assert_eq!(again.lookup(&t, "user.one@mycompany.com").json()["userStatus"], "Disabled");
+}

@@ -39,7 +39,10 @@ fn exact_match_first_then_ascending_email() {
             "emergencyAccessStatus": "Enabled",
             "emergencyTokencodeId": "007c4e8d-7450-4293-be46-16454a78a217",
             "emergencyTokencodeExpiration": "2019-08-21T15:02:45.000Z",
-            "emergencyTokencodeLastUse": null
+            "emergencyTokencodeLastUse": null,
+            // Not in the search page's example but in User Details': every documented field.
+            "offlineEmergencyAccessStatus": null,
+            "offlineEmergencyTokencodeExpiration": null
         }])
     );
     // The fixed users of a generated tenant order the same way.

@@ -1,0 +1,54 @@
+//! `PUT /v1/users/{userId}/markDeleted` (notes §8, §11.20–21): mark a disabled user for
+//! deletion (purged seven days later) or take the mark back.
+
+use super::lenient;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// `{"markDeleted": true}`: a JSON boolean, as the page's table says (its example sends the
+/// string `"true"`, which the service accepts too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkDeletedRequest {
+    #[serde(deserialize_with = "lenient::bool_or_string")]
+    pub mark_deleted: bool,
+}
+
+/// The answer: the user (the sandbox sends all of User Details); these four fields say what
+/// happened, and `markDeleted` decides it, so it is required.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkDeletedResponse {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::bool_or_string")]
+    pub mark_deleted: bool,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub mark_deleted_at: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub mark_deleted_by: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// "Users marked as deleted are removed from CAS after seven days."
+pub const PURGE_AFTER_DAYS: i64 = 7;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn bool_or_string_both_ways() {
+        assert_eq!(serde_json::to_value(MarkDeletedRequest { mark_deleted: true }).unwrap(), json!({"markDeleted": true}));
+        for v in [json!(true), json!("true")] {
+            assert!(serde_json::from_value::<MarkDeletedRequest>(json!({"markDeleted": v})).unwrap().mark_deleted);
+        }
+        assert!(serde_json::from_value::<MarkDeletedRequest>(json!({"markDeleted": "yes"})).is_err());
+        let r: MarkDeletedResponse = serde_json::from_value(json!({"id": "u", "markDeleted": "false", "markDeletedAt": null, "userStatus": "Disabled"})).unwrap();
+        assert!(!r.mark_deleted);
+        assert_eq!(r.extra["userStatus"], "Disabled");
+        assert!(serde_json::from_value::<MarkDeletedResponse>(json!({"id": "u"})).is_err());
+    }
+}
