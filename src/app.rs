@@ -2,20 +2,21 @@
 //! connect screen in place of any page while nothing is connected (the URL is kept, so a
 //! pasted deep link, or a search in the address bar, opens once the operator connects).
 
-use crate::pages::bulk::{BulkJobs, BulkPage};
+use crate::pages::bulk::{BulkJobs, BulkRoute};
 use crate::pages::connect::Connect;
-use crate::pages::edit_user::EditUserPage;
-use crate::pages::high_risk::HighRiskPage;
-use crate::pages::log::LogPage;
-use crate::pages::search::SearchPage;
-use crate::pages::user::UserPage;
+use crate::pages::edit_user::EditUserRoute;
+use crate::pages::high_risk::HighRiskRoute;
+use crate::pages::log::LogRoute;
+use crate::pages::search::SearchRoute;
+use crate::pages::user::UserRoute;
 use crate::session::{now_secs, use_session, SessionCtx};
 use crate::ui::{ActionLog, Flash};
 use cas_core::jwt::time_left;
 use cas_core::route::{path, Page};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos::task::spawn_local;
+use leptos_router::{path, Lazy, LazyRoute};
 use std::time::Duration;
 
 #[component]
@@ -26,6 +27,17 @@ pub fn App() -> impl IntoView {
     provide_context(Flash(RwSignal::new(None)));
     provide_context(BulkJobs::new());
     let connected = Memo::new(move |_| session.0.with(Option::is_some));
+    // The first screen is up: the pages' chunks are fetched in the background now, so a page
+    // opened after connecting does not wait for its code. Only the shell and the connect
+    // screen are the first load (xtask/src/split.rs).
+    Effect::new(move |_| {
+        spawn_local(SearchRoute::preload());
+        spawn_local(UserRoute::preload());
+        spawn_local(EditUserRoute::preload());
+        spawn_local(HighRiskRoute::preload());
+        spawn_local(BulkRoute::preload());
+        spawn_local(LogRoute::preload());
+    });
 
     view! {
         <Router>
@@ -34,12 +46,12 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Show when=move || connected.get() fallback=|| view! { <Connect/> }>
                     <Routes fallback=|| view! { <NoPage/> }>
-                        <Route path=path!("/") view=SearchPage/>
-                        <Route path=path!("/users/:email") view=UserPage/>
-                        <Route path=path!("/users/:email/edit") view=EditUserPage/>
-                        <Route path=path!("/high-risk") view=HighRiskPage/>
-                        <Route path=path!("/high-risk/bulk") view=BulkPage/>
-                        <Route path=path!("/log") view=LogPage/>
+                        <Route path=path!("/") view={Lazy::<SearchRoute>::new()}/>
+                        <Route path=path!("/users/:email") view={Lazy::<UserRoute>::new()}/>
+                        <Route path=path!("/users/:email/edit") view={Lazy::<EditUserRoute>::new()}/>
+                        <Route path=path!("/high-risk") view={Lazy::<HighRiskRoute>::new()}/>
+                        <Route path=path!("/high-risk/bulk") view={Lazy::<BulkRoute>::new()}/>
+                        <Route path=path!("/log") view={Lazy::<LogRoute>::new()}/>
                     </Routes>
                 </Show>
             </main>

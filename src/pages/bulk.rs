@@ -16,6 +16,7 @@ use cas_core::route::{path, Page};
 use cas_core::wire::HighRiskAction;
 use leptos::html;
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use std::time::Duration;
@@ -463,5 +464,20 @@ fn state_words(j: &Job, c: &Counts) -> (&'static str, String, String, bool) {
             let ok = c.sum() == c.input && c.waiting == 0;
             (if ok { "note ok" } else { "note error" }, c.accounted(j.action), next, true)
         }
+    }
+}
+
+/// The route: bulk high-risk changes, in a wasm chunk of its own, loaded on the way to the page (the first
+/// load is the shell and the connect screen; see ARCHITECTURE.md).
+pub struct BulkRoute;
+
+#[lazy_route]
+impl LazyRoute for BulkRoute {
+    fn data() -> Self {
+        BulkRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <BulkPage/> }.into_any()
     }
 }

@@ -12,6 +12,7 @@ use cas_core::localuser::{server_errors, Field, LocalUserForm, LOCAL_SOURCE};
 use cas_core::route::{path, Page};
 use cas_core::wire::{UpdateLocalUserRequest, PASSWORD_OPTIONS, PASSWORD_SEND_METHODS};
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
@@ -223,5 +224,20 @@ fn option_label(option: &str) -> &'static str {
         "ENTERED_BY_ADMIN" => "Type a new one",
         "EMAIL" => "Email",
         _ => "Choose…",
+    }
+}
+
+/// The route: the local-user editor, in a wasm chunk of its own, loaded on the way to the page (the first
+/// load is the shell and the connect screen; see ARCHITECTURE.md).
+pub struct EditUserRoute;
+
+#[lazy_route]
+impl LazyRoute for EditUserRoute {
+    fn data() -> Self {
+        EditUserRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <EditUserPage/> }.into_any()
     }
 }

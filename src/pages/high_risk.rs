@@ -11,6 +11,7 @@ use cas_core::route::{path, Page};
 use cas_core::wire::HighRiskEntry;
 use leptos::html;
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 use leptos_router::components::A;
 use send_wrapper::SendWrapper;
 use std::sync::Arc;
@@ -100,5 +101,20 @@ fn Listed(entries: Vec<HighRiskEntry>) -> impl IntoView {
         <p id="hr-count" class="summary" role="status" data-test="hr-count">{count}</p>
         <VirtualList class="hr-cols" label="High-risk users" columns=&["Email", "Primary username", "Alternate username"]
             len=Signal::derive(move || shown.read().len()) key=key row=row scroller=scroller/>
+    }
+}
+
+/// The route: the high-risk list, in a wasm chunk of its own, loaded on the way to the page (the first
+/// load is the shell and the connect screen; see ARCHITECTURE.md).
+pub struct HighRiskRoute;
+
+#[lazy_route]
+impl LazyRoute for HighRiskRoute {
+    fn data() -> Self {
+        HighRiskRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <HighRiskPage/> }.into_any()
     }
 }

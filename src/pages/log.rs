@@ -3,6 +3,7 @@
 use crate::ui::{download, file_stamp, use_log};
 use cas_core::actionlog::to_csv;
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn LogPage() -> impl IntoView {
@@ -31,5 +32,20 @@ pub fn LogPage() -> impl IntoView {
                 </table>
             </Show>
         </section>
+    }
+}
+
+/// The route: the action log, in a wasm chunk of its own, loaded on the way to the page (the first
+/// load is the shell and the connect screen; see ARCHITECTURE.md).
+pub struct LogRoute;
+
+#[lazy_route]
+impl LazyRoute for LogRoute {
+    fn data() -> Self {
+        LogRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <LogPage/> }.into_any()
     }
 }

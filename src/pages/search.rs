@@ -14,6 +14,7 @@ use cas_core::wire::User;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -228,5 +229,20 @@ fn ResultRow(user: User, index: usize, selected: RwSignal<Option<usize>>) -> imp
             <span class="source">{user.identity_source.clone().unwrap_or_default()}</span>
             {locks.into_iter().map(|l| view! { <span class="badge lock">{l}</span> }).collect_view()}
         </li>
+    }
+}
+
+/// The route: search, in a wasm chunk of its own, loaded on the way to the page (the first
+/// load is the shell and the connect screen; see ARCHITECTURE.md).
+pub struct SearchRoute;
+
+#[lazy_route]
+impl LazyRoute for SearchRoute {
+    fn data() -> Self {
+        SearchRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SearchPage/> }.into_any()
     }
 }

@@ -12,6 +12,7 @@ use cas_core::localuser::LocalUserForm;
 use cas_core::route::{path, Page};
 use cas_core::wire::{HighRiskAction, MultiStatusEntry, User, UserStatus};
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::rc::Rc;
@@ -387,5 +388,20 @@ async fn apply(s: &Rc<Session>, change: &Change, user: &User) -> Result<(UserMes
             },
             Err(e) => Err(failed(e, Operation::ChangeHighRisk)),
         },
+    }
+}
+
+/// The route: a user, in a wasm chunk of its own, loaded on the way to the page (the first
+/// load is the shell and the connect screen; see ARCHITECTURE.md).
+pub struct UserRoute;
+
+#[lazy_route]
+impl LazyRoute for UserRoute {
+    fn data() -> Self {
+        UserRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <UserPage/> }.into_any()
     }
 }

@@ -150,6 +150,10 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
       boot: /src="(\/boot-[0-9a-f]{8,16}\.js)"/.exec(index)[1],
       css: /href="(\/[^"]+-[0-9a-f]{8,16}\.css)"/.exec(index)[1],
     };
+    // The page chunks and their loader, in dist/split-<hash>/ beside the glue.
+    const folder = `/${readdirSync(DIST).find((f) => /^split-[0-9a-f]+$/.test(f))}`;
+    hashed.loader = `${folder}/__wasm_split.js`;
+    hashed.chunk = `${folder}/${readdirSync(`${DIST}${folder}`).find((f) => /^split_.*\.wasm$/.test(f))}`;
   });
   after(async () => {
     await browser?.close();
@@ -188,9 +192,13 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
 
   it('keeps hashed files a year, never index.html, and never serves index.html for a missing file', async () => {
     const year = 'public, max-age=31536000, immutable';
-    for (const path of [hashed.wasm, hashed.boot, hashed.css]) {
+    for (const path of [hashed.wasm, hashed.boot, hashed.css, hashed.loader, hashed.chunk]) {
       assert.equal((await request(CONSOLE_URL, path)).headers['cache-control'], year, path);
     }
+    const chunk = await request(CONSOLE_URL, hashed.chunk);
+    assert.equal(chunk.headers['content-type'], 'application/wasm', 'a chunk is wasm');
+    const missingChunk = await request(CONSOLE_URL, hashed.chunk.replace(/split_[^/]+$/, 'split_nothing_here.wasm'));
+    assert.equal(missingChunk.status, 404, 'a missing chunk is a 404, never index.html');
     for (const path of ['/', '/index.html', '/users/j.doe%40example.com', '/log']) {
       const res = await request(CONSOLE_URL, path);
       assert.equal(res.status, 200, path);
@@ -222,8 +230,11 @@ describe(`deployment config through ${SERVER ?? 'a production server'}`, { skip 
   it('sends every first-load file as the copy cargo xtask dist wrote and counted: .br, .gz or none, as the browser takes', async () => {
     // Every file with copies beside it (what the size guard counts), and a console route,
     // which is index.html too.
-    const files = readdirSync(DIST).filter((f) => existsSync(`${DIST}/${f}.gz`) && existsSync(`${DIST}/${f}.br`));
-    for (const kind of [/\.wasm$/, /^cas-console-.*\.js$/, /^boot-.*\.js$/, /\.css$/, /^index\.html$/]) {
+    // The page chunks and their loader (dist/split-<hash>/) are served the same way.
+    const chunkFolders = readdirSync(DIST).filter((f) => /^split-[0-9a-f]+$/.test(f));
+    const all = [...readdirSync(DIST), ...chunkFolders.flatMap((d) => readdirSync(`${DIST}/${d}`).map((f) => `${d}/${f}`))];
+    const files = all.filter((f) => existsSync(`${DIST}/${f}.gz`) && existsSync(`${DIST}/${f}.br`));
+    for (const kind of [/^[^/]+\.wasm$/, /^cas-console-.*\.js$/, /^boot-.*\.js$/, /\.css$/, /^index\.html$/, /^split-[0-9a-f]+\/__wasm_split\.js$/, /^split-[0-9a-f]+\/split_.*\.wasm$/]) {
       assert.ok(files.some((f) => kind.test(f)), `dist/ has copies of a file like ${kind}`);
     }
     const paths = [...files.map((f) => [`/${f}`, f]), ['/', 'index.html'], ['/users/j.doe%40example.com', 'index.html']];

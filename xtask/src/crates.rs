@@ -61,7 +61,7 @@ fn build_with_names(link: &RustLink) -> Result<PathBuf> {
     // index.html's level and flags, except that the names stay (`--debuginfo`), which
     // `--strip-debug` would drop.
     let params: Vec<&str> = link.opt_params.iter().map(String::as_str).filter(|p| *p != "--strip-debug").collect();
-    run(cmd("wasm-opt").arg(format!("-O{}", link.opt_level)).args(&params).arg("--debuginfo").arg(&bound).arg("-o").arg(&named))?;
+    run(cmd("wasm-opt").arg(format!("-O{}", crate::split::OPT_LEVEL)).args(&params).arg("--debuginfo").arg(&bound).arg("-o").arg(&named))?;
     Ok(named)
 }
 
@@ -294,22 +294,18 @@ pub fn breakdown(dist: &Path) -> Result {
     let named_path = build_with_names(&link)?;
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("reading {}: {e}", p.display()));
     let named = parse(&read(&named_path)?)?;
-    let shipped_path = std::fs::read_dir(dist)
-        .map_err(|e| format!("reading {}: {e}", dist.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "wasm"))
-        .ok_or_else(|| format!("{} has no wasm", dist.display()))?;
-    let shipped = parse(&read(&shipped_path)?)?;
+    // What ships: the main module and the page chunks (split.rs), together.
+    let (first, chunks) = crate::size::first_load_and_chunks(dist)?;
+    let wasm: Vec<&crate::size::Row> = first.iter().chain(&chunks).filter(|r| r.name.ends_with(".wasm")).collect();
+    let sum = |f: fn(&crate::size::Row) -> u64| wasm.iter().map(|r| f(r)).sum::<u64>();
     let total = named.size - named.custom_sections;
-    let copy = |ext: &str| std::fs::metadata(format!("{}{ext}", shipped_path.display())).map(|m| m.len().to_string()).unwrap_or_else(|_| "?".into());
-    println!("== what each crate weighs in the shipped wasm, by the names of a second build of the same source");
+    println!("== what each crate weighs in the console's code, by the names of a second build of the same source, before it is split");
     println!(
-        "   shipped: {} bytes ({} gzip, {} brotli), code section {}; named build without its names: {} bytes, code section {}",
-        shipped.size,
-        copy(".gz"),
-        copy(".br"),
-        shipped.code_section,
+        "   shipped, main module and chunks: {} bytes ({} gzip, {} brotli) in {} modules; the named build without its names: {} bytes, code section {}",
+        sum(|r| r.raw),
+        sum(|r| r.gzip),
+        sum(|r| r.brotli),
+        wasm.len(),
         total,
         named.code_section
     );

@@ -14,6 +14,7 @@ mod deploy;
 mod procs;
 mod setup;
 mod size;
+mod split;
 
 use clap::Parser;
 use procs::{cmd, free_port, run, Child};
@@ -36,6 +37,8 @@ enum Task {
     Dist(DistArgs),
     /// The sandbox's throughput and the console's bulk high-risk job
     Bench,
+    /// Split the console's wasm into the main module and its chunks (trunk's post_build hook)
+    Split,
 }
 
 #[derive(clap::Args)]
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Task::Test(args) => test(args),
         Task::Dist(args) => dist(args),
         Task::Bench => bench(),
+        Task::Split => split::post_build(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

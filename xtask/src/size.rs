@@ -1,6 +1,10 @@
-//! The first-load guard: every file of dist/ a browser fetches, raw, gzip and brotli; and the
-//! precompressed `.gz` and `.br` copies that deploy/'s nginx and Caddy configs send in their
-//! place, so the figures here are the numbers of bytes a browser is sent.
+//! The first-load guard: every file of dist/ a browser fetches before the first screen, raw,
+//! gzip and brotli; and the precompressed `.gz` and `.br` copies that deploy/'s nginx and Caddy
+//! configs send in their place, so the figures here are the numbers of bytes a browser is sent.
+//!
+//! The first load is dist/'s top folder and the split loader the glue imports
+//! (`split-<hash>/__wasm_split.js`, see split.rs); the page chunks beside that loader come
+//! when a page is opened, and are reported apart.
 
 use crate::Result;
 use std::path::Path;
@@ -38,6 +42,11 @@ pub fn precompress(dist: &Path) -> Result {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // The chunks' folder (split.rs) is served the same way.
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
         if !path.is_file() || !COMPRESSED.iter().any(|ext| name.ends_with(ext)) {
             continue;
         }
@@ -60,57 +69,98 @@ pub struct Row {
     pub brotli: u64,
 }
 
-/// Every file a browser may fetch from `dist`, with the sizes it is sent at. A file without
-/// its copies is an error: the servers would send it uncompressed, and the figures would lie.
-pub fn first_load(dist: &Path) -> Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    let entries = std::fs::read_dir(dist).map_err(|e| format!("reading {}: {e}", dist.display()))?;
+/// One file's sizes. A file without its copies is an error: the servers would send it
+/// uncompressed, and the figures would lie.
+fn row(dir: &Path, name: &str, shown: String) -> Result<Row> {
+    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}; run cargo xtask dist", p.display()));
+    let raw = len(&dir.join(name))?;
+    let (gzip, brotli) = if COMPRESSED.iter().any(|ext| name.ends_with(ext)) {
+        (len(&dir.join(format!("{name}.gz")))?, len(&dir.join(format!("{name}.br")))?)
+    } else {
+        (raw, raw)
+    };
+    Ok(Row { name: shown, raw, gzip, brotli })
+}
+
+/// The files of `dir` a browser may fetch (not the copies themselves, nor csp.txt, which is
+/// for the deployer), sorted by name; and its subfolders.
+fn listing(dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut files, mut folders) = (Vec::new(), Vec::new());
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        // The copies themselves, and csp.txt (for the deployer, never fetched), are no load.
-        if !path.is_file() || COPIES.iter().any(|c| name.ends_with(c)) || name.ends_with(".txt") {
-            continue;
+        if path.is_dir() {
+            folders.push(name);
+        } else if path.is_file() && !COPIES.iter().any(|c| name.ends_with(c)) && !name.ends_with(".txt") {
+            files.push(name);
         }
-        let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}; run cargo xtask dist", p.display()));
-        let raw = len(&path)?;
-        let (gzip, brotli) = if COMPRESSED.iter().any(|ext| name.ends_with(ext)) {
-            (len(&dist.join(format!("{name}.gz")))?, len(&dist.join(format!("{name}.br")))?)
-        } else {
-            (raw, raw)
-        };
-        rows.push(Row { name, raw, gzip, brotli });
     }
-    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    files.sort();
+    folders.sort();
+    Ok((files, folders))
+}
+
+/// What a browser fetches before the first screen (dist/'s top folder and the split loader),
+/// and what it fetches later, when a page is opened (the page chunks).
+pub fn first_load_and_chunks(dist: &Path) -> Result<(Vec<Row>, Vec<Row>)> {
+    let (files, folders) = listing(dist)?;
+    let mut first: Vec<Row> = files.iter().map(|f| row(dist, f, f.clone())).collect::<Result<_>>()?;
+    let mut chunks = Vec::new();
+    let split: Vec<&String> = folders.iter().filter(|f| f.starts_with("split-")).collect();
+    for folder in &split {
+        let dir = dist.join(folder);
+        for f in listing(&dir)?.0 {
+            let r = row(&dir, &f, format!("{folder}/{f}"))?;
+            if f.ends_with(".js") { first.push(r) } else { chunks.push(r) }
+        }
+    }
     // A half-written build (two builds sharing a folder) can leave an empty wasm that would
-    // pass any guard: a first load needs exactly one non-empty wasm and its glue.
-    let wasm: Vec<&Row> = rows.iter().filter(|r| r.name.ends_with(".wasm")).collect();
-    if wasm.len() != 1 || wasm[0].raw < 1024 || !rows.iter().any(|r| r.name.ends_with(".js") && r.raw > 0) {
-        return Err(format!("{} does not hold one complete build (wasm files: {wasm:?}); rebuild with cargo xtask dist", dist.display()));
+    // pass any guard: a first load needs exactly one non-empty main wasm, its glue, and the
+    // loader of its one chunk folder.
+    let wasm: Vec<&Row> = first.iter().filter(|r| r.name.ends_with(".wasm")).collect();
+    let loaders = first.iter().filter(|r| r.name.starts_with("split-")).count();
+    if wasm.len() != 1 || wasm[0].raw < 1024 || !first.iter().any(|r| r.name.ends_with(".js") && r.raw > 0) || split.len() != 1 || loaders != 1 {
+        return Err(format!(
+            "{} does not hold one complete build (main wasm: {wasm:?}, chunk folders: {split:?}); rebuild with cargo xtask dist",
+            dist.display()
+        ));
     }
-    Ok(rows)
+    Ok((first, chunks))
 }
 
 fn kib(bytes: u64) -> f64 {
     bytes as f64 / 1024.0
 }
 
-/// Prints the table; an error when the first load is over the guard (the build stays in place).
-pub fn guard(dist: &Path) -> Result {
-    let rows = first_load(dist)?;
-    println!("{:<48} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
-    for r in &rows {
-        println!("{:<48} {:>10} {:>10} {:>10}", r.name, r.raw, r.gzip, r.brotli);
+/// Prints a table and returns its totals: raw, gzip, brotli.
+fn table(rows: &[Row]) -> (u64, u64, u64) {
+    println!("{:<72} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
+    for r in rows {
+        println!("{:<72} {:>10} {:>10} {:>10}", r.name, r.raw, r.gzip, r.brotli);
     }
     let total = |f: fn(&Row) -> u64| rows.iter().map(f).sum::<u64>();
-    let (raw, gz, br) = (total(|r| r.raw), total(|r| r.gzip), total(|r| r.brotli));
-    println!("{:<48} {raw:>10} {gz:>10} {br:>10}", "total");
+    let totals = (total(|r| r.raw), total(|r| r.gzip), total(|r| r.brotli));
+    println!("{:<72} {:>10} {:>10} {:>10}", "total", totals.0, totals.1, totals.2);
+    totals
+}
+
+/// Prints the tables; an error when the first load is over the guard (the build stays in place).
+pub fn guard(dist: &Path) -> Result {
+    let (first, chunks) = first_load_and_chunks(dist)?;
+    println!("== the first load: what a browser fetches before the connect screen");
+    let (raw, gz, br) = table(&first);
+    println!("== the page chunks: each fetched when its page is first opened (the console asks for them once the first screen is up)");
+    let (craw, cgz, cbr) = table(&chunks);
     println!(
-        "first load: {:.1} KiB gzip (guard {:.0} KiB), {:.1} KiB brotli ({:.1} KiB raw)",
+        "first load: {:.1} KiB gzip (guard {:.0} KiB), {:.1} KiB brotli ({:.1} KiB raw); the chunks, later: {:.1} KiB gzip, {:.1} KiB brotli ({:.1} KiB raw)",
         kib(gz),
         kib(GUARD_GZIP),
         kib(br),
-        kib(raw)
+        kib(raw),
+        kib(cgz),
+        kib(cbr),
+        kib(craw)
     );
     over_guard(gz)
 }
@@ -148,6 +198,9 @@ mod tests {
         std::fs::write(dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
         std::fs::write(dist.join("csp.txt"), "default-src 'self'").unwrap();
         std::fs::write(dist.join("photo.png"), [0u8; 10]).unwrap();
+        std::fs::create_dir_all(dist.join("split-0123456789abcdef")).unwrap();
+        std::fs::write(dist.join("split-0123456789abcdef/__wasm_split.js"), "export function load() {}\n".repeat(10)).unwrap();
+        std::fs::write(dist.join("split-0123456789abcdef/split_page.wasm"), &wasm[..2000]).unwrap();
         precompress(&dist).unwrap();
 
         let name = dist.join("app-0123456789abcdef_bg.wasm");
@@ -159,9 +212,14 @@ mod tests {
         assert_eq!(unpacked, wasm);
         assert!(!dist.join("photo.png.br").exists() && !dist.join("csp.txt.gz").exists());
 
-        let rows = first_load(&dist).unwrap();
+        let (rows, chunks) = first_load_and_chunks(&dist).unwrap();
         let size = |f: &str| std::fs::metadata(dist.join(f)).unwrap().len();
-        assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["app-0123456789abcdef.js", "app-0123456789abcdef_bg.wasm", "index.html", "photo.png"]);
+        assert_eq!(
+            rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ["app-0123456789abcdef.js", "app-0123456789abcdef_bg.wasm", "index.html", "photo.png", "split-0123456789abcdef/__wasm_split.js"]
+        );
+        assert_eq!(chunks.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["split-0123456789abcdef/split_page.wasm"]);
+        assert_eq!(chunks[0].gzip, size("split-0123456789abcdef/split_page.wasm.gz"));
         let wasm_row = &rows[1];
         assert_eq!((wasm_row.raw, wasm_row.gzip, wasm_row.brotli), (size("app-0123456789abcdef_bg.wasm"), size("app-0123456789abcdef_bg.wasm.gz"), size("app-0123456789abcdef_bg.wasm.br")));
         assert!(wasm_row.brotli < wasm_row.gzip && wasm_row.gzip < wasm_row.raw, "{wasm_row:?}");
@@ -169,7 +227,7 @@ mod tests {
 
         // A file whose copies are missing would go out uncompressed: no figure for it.
         std::fs::remove_file(dist.join("index.html.br")).unwrap();
-        assert!(first_load(&dist).unwrap_err().contains("index.html.br"));
+        assert!(first_load_and_chunks(&dist).unwrap_err().contains("index.html.br"));
         let _ = std::fs::remove_dir_all(&dist);
     }
 
@@ -179,7 +237,7 @@ mod tests {
         std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
         std::fs::write(dist.join("app_bg.wasm"), "").unwrap();
         precompress(&dist).unwrap();
-        assert!(first_load(&dist).unwrap_err().contains("one complete build"));
+        assert!(first_load_and_chunks(&dist).unwrap_err().contains("one complete build"));
         let _ = std::fs::remove_dir_all(&dist);
     }
 
