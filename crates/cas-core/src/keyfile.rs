@@ -319,7 +319,9 @@ RDfYiUTa4IxT+QIgQlcrJSwJcc9L5RwPJekzXooszPjd58ALp6jhYJu7fRUCIQDp
 
     #[test]
     fn the_required_members_are_the_wire_types_own() {
-        assert_eq!(required_members(), ["accessID", "accessKey", "adminRestApiUrl", "customerName"]);
+        let mut names = required_members();
+        names.sort();
+        assert_eq!(names, ["accessID", "accessKey", "adminRestApiUrl", "customerName"]);
     }
 
     #[test]

@@ -74,7 +74,9 @@ impl<'de> Deserialize<'de> for UserStatus {
 /// A user as the lookup and search APIs return it.
 ///
 /// Every field but `id` and `emailAddress` is optional on read; fields the pages do not list
-/// land in `extra` so nothing the server says is lost.
+/// land in `extra` so nothing the server says is lost. Written (by the sandbox), the fields the
+/// User Details page documents are always there, `null` when unknown; those with
+/// `skip_serializing_if` are the ones the real service leaves out when it has nothing to say.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -126,9 +128,9 @@ pub struct User {
     pub emergency_tokencode_expiration: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub emergency_tokencode_last_use: Option<String>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient")]
     pub offline_emergency_access_status: Option<String>,
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient")]
     pub offline_emergency_tokencode_expiration: Option<String>,
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub month_last_authenticated: Option<String>,

@@ -146,77 +146,40 @@ impl Rec {
     }
 }
 
-/// `User`'s fields in declaration order: the wire form keeps it (a `Value` would sort keys).
-const FIELD_ORDER: [&str; 29] = [
-    "id", "emailAddress", "firstName", "lastName", "creationDate", "identitySource", "userStatus",
-    "markDeleted", "highRiskUser", "markDeletedAt", "markDeletedBy", "smsNumber", "voiceNumber",
-    "isTokenLocked", "isSmsLocked", "isVoiceLocked", "isFingerprintLocked", "isApproveLocked", "lastSyncTime",
-    "emergencyAccessStatus", "emergencyTokencodeId", "emergencyTokencodeExpiration", "emergencyTokencodeLastUse",
-    "offlineEmergencyAccessStatus", "offlineEmergencyTokencodeExpiration", "monthLastAuthenticated",
-    "principalUsername", "alternateUsername", "primaryUniqueIdentifier",
-];
-
-/// The User Details page's fields: every answer carries them, `null` where unknown, as the
-/// real service does. (`smsNumber` and `voiceNumber` are left out when SMS or voice is not
-/// enabled, as documented; see `wire::User`.)
-pub const DOCUMENTED: [&str; 21] = [
-    "id", "emailAddress", "firstName", "lastName", "creationDate", "identitySource", "userStatus", "markDeleted",
-    "highRiskUser", "markDeletedAt", "markDeletedBy", "isTokenLocked", "isSmsLocked", "isVoiceLocked", "lastSyncTime",
-    "emergencyAccessStatus", "emergencyTokencodeId", "emergencyTokencodeExpiration", "emergencyTokencodeLastUse",
-    "offlineEmergencyAccessStatus", "offlineEmergencyTokencodeExpiration",
-];
-
-/// The JSON the API answers for a user: the fields in `FIELD_ORDER`, the documented ones
-/// always (`null` when empty), the keys in `nulls` as `null` when `User` would leave them out,
+/// The JSON the API answers for a user: `User` as serde writes it (its fields in declaration
+/// order, thanks to serde_json's `preserve_order`; the documented ones always, `null` when
+/// empty: see `wire::User`), the keys in `nulls` as `null` where `User` would leave them out,
 /// then any extra fields. Users of the Local Identity Source also carry what the update API
 /// edits (groups, phone lists, alternate usernames, manager): RSA documents no read for these,
 /// and without them an editing client could only blank them.
 fn wire_form(user: &User, private: &Private, nulls: &[String]) -> Bytes {
-    let Ok(Value::Object(map)) = serde_json::to_value(user) else {
+    let Ok(Value::Object(written)) = serde_json::to_value(user) else {
         return Bytes::from_static(b"{}");
     };
-    let mut out = Vec::with_capacity(1024);
-    out.push(b'{');
-    let mut first = true;
-    let mut put = |out: &mut Vec<u8>, k: &str, v: &Value| {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        let _ = serde_json::to_writer(&mut *out, k);
-        out.push(b':');
-        let _ = serde_json::to_writer(&mut *out, v);
-    };
-    for k in FIELD_ORDER {
-        match map.get(k) {
-            Some(v) => put(&mut out, k, v),
-            None if DOCUMENTED.contains(&k) || nulls.iter().any(|n| n == k) => put(&mut out, k, &Value::Null),
-            None => {}
-        }
-    }
-    for (k, v) in &map {
-        if !FIELD_ORDER.contains(&k.as_str()) {
-            put(&mut out, k, v);
-        }
-    }
+    let mut out = Map::new();
+    let (fields, extra): (Vec<_>, Vec<_>) = written.into_iter().partition(|(k, _)| !user.extra.contains_key(k));
+    out.extend(fields);
+    out.extend(nulls.iter().map(|k| (k.clone(), Value::Null)));
+    out.extend(extra);
     if user.identity_source.as_deref() == Some(crate::gen::LOCAL) {
         let list = |l: &[String]| Value::from(l.to_vec());
-        put(&mut out, "groupMemberships", &list(&private.group_memberships));
-        put(&mut out, "smsPhoneNumbers", &list(&private.sms_phone_numbers));
-        put(&mut out, "voicePhoneNumbers", &list(&private.voice_phone_numbers));
-        put(&mut out, "alternateUsernames", &list(&private.alternate_usernames));
-        put(&mut out, "managerEmail", &private.manager_email.clone().map_or(Value::Null, Value::from));
+        out.insert("groupMemberships".into(), list(&private.group_memberships));
+        out.insert("smsPhoneNumbers".into(), list(&private.sms_phone_numbers));
+        out.insert("voicePhoneNumbers".into(), list(&private.voice_phone_numbers));
+        out.insert("alternateUsernames".into(), list(&private.alternate_usernames));
+        out.insert("managerEmail".into(), private.manager_email.clone().map_or(Value::Null, Value::from));
     }
-    out.push(b'}');
-    Bytes::from(out)
+    Bytes::from(serde_json::to_vec(&Value::Object(out)).unwrap_or_else(|_| b"{}".to_vec()))
 }
 
-/// Which keys beyond the documented ones a stored or supplied user object sets to `null`.
-fn nulls_of(obj: &Map<String, Value>) -> Vec<String> {
-    obj.iter()
-        .filter(|(k, v)| v.is_null() && !DOCUMENTED.contains(&k.as_str()) && FIELD_ORDER.contains(&k.as_str()))
-        .map(|(k, _)| k.clone())
-        .collect()
+/// The keys a supplied or stored user object sets to `null` that `User`, written back, leaves
+/// out: those its answers keep as `null` (a users file may set them so).
+fn nulls_of(given: &Map<String, Value>, user: &User) -> Vec<String> {
+    let written = match serde_json::to_value(user) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    given.iter().filter(|(k, v)| v.is_null() && !written.contains_key(*k)).map(|(k, _)| k.clone()).collect()
 }
 
 /// How an identifier resolved for the high-risk API.
@@ -432,12 +395,16 @@ impl Db {
         let mut out = Vec::new();
         for row in rows {
             let (wire, private) = row.map_err(err)?;
-            let value: Value = serde_json::from_str(&wire).map_err(|e| format!("stored user is not JSON: {e}"))?;
-            let nulls = match &value {
-                Value::Object(m) => nulls_of(m),
-                _ => Vec::new(),
-            };
+            let mut value: Value = serde_json::from_str(&wire).map_err(|e| format!("stored user is not JSON: {e}"))?;
+            // What `Private` holds is stored there; in the user it would be written twice.
+            if let Value::Object(m) = &mut value {
+                for key in PRIVATE_KEYS {
+                    m.remove(key);
+                }
+            }
+            let given = value.as_object().cloned().unwrap_or_default();
             let user: User = serde_json::from_value(value).map_err(|e| format!("stored user unreadable: {e}"))?;
+            let nulls = nulls_of(&given, &user);
             let private: Private = serde_json::from_str(&private).map_err(|e| format!("stored user unreadable: {e}"))?;
             out.push(Rec::new(NewUser { user, private, nulls }));
         }
@@ -622,9 +589,9 @@ pub fn parse_users_file(text: &str, seed: u64) -> Result<Vec<NewUser>, String> {
             Some(Value::String(s)) if !s.trim().is_empty() => {}
             _ => return Err(at("\"id\" must be a non-empty string when present".into())),
         }
-        let nulls = nulls_of(&obj);
         let given = obj.clone();
         let user: User = serde_json::from_value(Value::Object(obj)).map_err(|e| at(e.to_string()))?;
+        let nulls = nulls_of(&given, &user);
         // `User` reads a field of another type as absent (the console must survive odd
         // answers); a fixture with one is a mistake, so written back it must say the same.
         if let Ok(Value::Object(written)) = serde_json::to_value(&user) {
@@ -711,7 +678,13 @@ mod tests {
         assert_eq!(v.get("lastName"), Some(&Value::Null));
         assert_eq!(v.get("firstName"), Some(&Value::Null));
         assert!(v.get("isFingerprintLocked").is_none());
-        for k in DOCUMENTED {
+        // The User Details page's fields (its example), always there.
+        for k in [
+            "id", "emailAddress", "firstName", "lastName", "creationDate", "identitySource", "userStatus", "markDeleted",
+            "highRiskUser", "markDeletedAt", "markDeletedBy", "isTokenLocked", "isSmsLocked", "isVoiceLocked", "lastSyncTime",
+            "emergencyAccessStatus", "emergencyTokencodeId", "emergencyTokencodeExpiration", "emergencyTokencodeLastUse",
+            "offlineEmergencyAccessStatus", "offlineEmergencyTokencodeExpiration",
+        ] {
             assert!(v.get(k).is_some(), "{k}");
         }
         assert!(v.get("disabledBySync").is_none());
@@ -727,6 +700,23 @@ mod tests {
         let db = Db::open(&dir).unwrap();
         // 2 = FULL.
         assert_eq!(db.pragma("synchronous"), 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_local_user_read_back_from_the_database_is_answered_as_before() {
+        let dir = std::env::temp_dir().join(format!("cas-sandbox-db-local-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut db = Db::open(&dir).unwrap();
+        let file = r#"[{"emailAddress":"l@x","identitySource":"Local Identity Source","groupMemberships":["helpdesk"],"smsNumber":null}]"#;
+        let rec = Rec::new(parse_users_file(file, 1).unwrap().remove(0));
+        db.save_users([&rec]).unwrap();
+        let loaded = db.load_users().unwrap().remove(0);
+        assert_eq!(loaded.wire, rec.wire);
+        let text = std::str::from_utf8(&loaded.wire).unwrap();
+        assert_eq!(text.matches("\"groupMemberships\"").count(), 1, "{text}");
+        assert!(text.contains("\"smsNumber\":null"), "{text}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
