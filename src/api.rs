@@ -197,15 +197,26 @@ pub async fn search(session: &Session, needle: &str, page: u32, page_size: u32, 
     match call(session, Method::POST, &v2, Some(body.clone()), abort, RATE_LIMIT_ATTEMPTS).await {
         Ok(answer) => {
             let envelope: SearchPage = parse_or_empty(&answer, "a page of users")?;
-            Ok(SearchResults { users: envelope.elements, page, total_pages: Some(envelope.total_pages), total: Some(envelope.total_elements) })
+            let users = at_most(envelope.elements, page_size, &answer)?;
+            Ok(SearchResults { users, page, total_pages: Some(envelope.total_pages), total: Some(envelope.total_elements) })
         }
         Err(ApiError::NotFound { .. }) => {
             let v1 = format!("/v1/users/search?pageSize={page_size}");
             let answer = call(session, Method::POST, &v1, Some(body), abort, RATE_LIMIT_ATTEMPTS).await?;
-            Ok(SearchResults { users: parse_or_empty(&answer, "a list of users")?, page: 0, total_pages: None, total: None })
+            let users = at_most(parse_or_empty(&answer, "a list of users")?, page_size, &answer)?;
+            Ok(SearchResults { users, page: 0, total_pages: None, total: None })
         }
         Err(e) => Err(e),
     }
+}
+
+/// A page holds at most what was asked for: more is not what the API sends (and thousands of
+/// rows would freeze the page).
+fn at_most(users: Vec<User>, page_size: u32, answer: &Answer) -> Result<Vec<User>, ApiError> {
+    if users.len() > page_size as usize {
+        return Err(ApiError::BadBody { status: answer.status, detail: format!("{} users for a page of at most {page_size}", users.len()) });
+    }
+    Ok(users)
 }
 
 /// `PUT /v1/users/{id}/userStatus`

@@ -71,28 +71,33 @@ pub fn SearchPage() -> impl IntoView {
         }
     });
 
-    // A resource runs its requests one after the other, so the one a newer query replaces is
-    // aborted here at once, and its late answer is never shown.
-    let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
+    // A resource runs its requests one after the other, so the one a newer query (or page)
+    // replaces is aborted here at once: the request in flight for another query than the
+    // address's, never the one just started for it.
+    let in_flight = StoredValue::new_local(None::<((String, u32), web_sys::AbortController)>);
     Effect::new(move |_| {
-        needle.track();
-        page.track();
-        if let Some(c) = in_flight.try_update_value(Option::take).flatten() {
+        let wanted = (needle.get(), page.get());
+        if let Some((_, c)) = in_flight.try_update_value(|f| f.take_if(|(key, _)| *key != wanted)).flatten() {
             c.abort();
         }
     });
+    // An answer carries the query and page it answers.
     let results = LocalResource::new(move || {
         let (q, p, s) = (needle.get(), page.get(), session.get_untracked());
         async move {
-            let Some(s) = s else { return Ok(None) };
-            if q.trim().is_empty() {
-                return Ok(None);
+            let outcome = async {
+                let Some(s) = s else { return Ok(None) };
+                if q.trim().is_empty() {
+                    return Ok(None);
+                }
+                let abort = api::abort_switch()?;
+                in_flight.set_value(Some(((q.clone(), p), abort.clone())));
+                let on_leave = SendWrapper::new(abort.clone());
+                on_cleanup(move || on_leave.abort());
+                api::search(&s, &q, p, PAGE_SIZE, Some(&abort)).await.map(Some)
             }
-            let abort = api::abort_switch()?;
-            in_flight.set_value(Some(abort.clone()));
-            let on_leave = SendWrapper::new(abort.clone());
-            on_cleanup(move || on_leave.abort());
-            api::search(&s, &q, p, PAGE_SIZE, Some(&abort)).await.map(|r| Some((q, r)))
+            .await;
+            (q, p, outcome)
         }
     });
 
@@ -101,8 +106,20 @@ pub fn SearchPage() -> impl IntoView {
         results.track();
         selected.set(None);
     });
-    let shown = move || results.get().and_then(|r| r.ok().flatten()).map(|(_, r)| r.users).unwrap_or_default();
-    let shown = move || if typed.with(|t| needle.with(|n| t.trim() == n.trim())) { shown() } else { Vec::new() };
+    // The answer shown is the one about the query in the box and the page in the address;
+    // while the box holds something else (the debounce runs) or the answer for it is still
+    // on its way, the page says it is searching and shows no other query's results.
+    let current = move || {
+        results.with(|r| match r {
+            Some((q, p, _)) => typed.with(|t| t.trim() == q.trim()) && *p == page.get(),
+            None => false,
+        })
+    };
+    let answer = move || results.get().filter(|_| current()).map(|(q, _, outcome)| (q, outcome));
+    let shown = move || match answer() {
+        Some((_, Ok(Some(r)))) => r.users,
+        _ => Vec::new(),
+    };
     let input = NodeRef::<html::Input>::new();
 
     // `/` anywhere outside a text field jumps to the search box.
@@ -121,22 +138,26 @@ pub fn SearchPage() -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
 
+    // The results are plain links: the arrow keys move the focus along them (from the box, down
+    // into them; from the first, back up to the box), Enter opens the focused one, as any link.
+    let focus_result = move |i: usize| {
+        if let Some(el) = document().get_element_by_id(&format!("result-{i}")) {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    };
     let on_keydown = {
         let navigate = navigate.clone();
         move |ev: ev::KeyboardEvent| {
             let list = shown();
-            let Some(last) = list.len().checked_sub(1) else { return };
             match ev.key().as_str() {
-                "ArrowDown" => {
+                "ArrowDown" if !list.is_empty() => {
                     ev.prevent_default();
-                    selected.update(|s| *s = Some(s.map_or(0, |i| (i + 1).min(last))));
-                }
-                "ArrowUp" => {
-                    ev.prevent_default();
-                    selected.update(|s| *s = Some(s.map_or(0, |i| i.saturating_sub(1))));
+                    focus_result(0);
                 }
                 "Enter" => {
-                    if let Some(u) = list.get(selected.get_untracked().unwrap_or(0)) {
+                    if let Some(u) = list.first() {
                         ev.prevent_default();
                         navigate(&path(&Page::User(u.email_address.clone())), NavigateOptions::default());
                     }
@@ -145,11 +166,27 @@ pub fn SearchPage() -> impl IntoView {
             }
         }
     };
-    // While the box holds something else than the answer is about (the debounce is running),
-    // the answer is not shown: the page never shows results for a query other than the one
-    // in the box.
-    let current = move || typed.with(|t| needle.with(|n| t.trim() == n.trim()));
-    let loading = move || !current() || results.get().is_none() || matches!(results.get(), Some(Err(ApiError::Aborted)));
+    let on_list_keydown = move |ev: ev::KeyboardEvent| {
+        let Some(i) = selected.get_untracked() else { return };
+        match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                focus_result((i + 1).min(shown().len().saturating_sub(1)));
+            }
+            "ArrowUp" if i == 0 => {
+                ev.prevent_default();
+                if let Some(b) = input.get_untracked() {
+                    let _ = b.focus();
+                }
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                focus_result(i - 1);
+            }
+            _ => {}
+        }
+    };
+    let loading = move || !matches!(answer(), Some((_, Ok(_) | Err(_)))) || matches!(answer(), Some((_, Err(ApiError::Aborted))));
 
     view! {
         <section class="search" aria-labelledby="search-title">
@@ -157,21 +194,20 @@ pub fn SearchPage() -> impl IntoView {
             <label for="search-box">"Email contains"</label>
             <input id="search-box" node_ref=input type="search" autocomplete="off" spellcheck="false" autofocus
                 placeholder="part of an email address (press / to come here)"
-                role="combobox" aria-controls="results" aria-expanded=move || (!shown().is_empty()).to_string()
-                aria-activedescendant=move || selected.get().map(|i| format!("result-{i}")).unwrap_or_default()
+                aria-describedby="search-hint"
                 prop:value=move || typed.get()
                 on:input=on_input on:keydown=on_keydown/>
-            <p class="hint">"Literal text, no wildcards. The exact match comes first, then by email."</p>
+            <p class="hint" id="search-hint">"Literal text, no wildcards. The exact match comes first, then by email. Arrow down to the results; Enter opens one."</p>
             <p class="busy" role="status">{move || (loading() && !typed.get().trim().is_empty()).then_some("Searching…")}</p>
-            {move || match results.get().filter(|_| current()) {
-                None | Some(Ok(None)) | Some(Err(ApiError::Aborted)) => ().into_any(),
-                Some(Err(e)) => view! { <Note message=message(&e, Some(Operation::Search))/> }.into_any(),
-                Some(Ok(Some((q, r)))) if r.users.is_empty() => view! {
+            {move || match answer() {
+                None | Some((_, Ok(None) | Err(ApiError::Aborted))) => ().into_any(),
+                Some((_, Err(e))) => view! { <Note message=message(&e, Some(Operation::Search))/> }.into_any(),
+                Some((q, Ok(Some(r)))) if r.users.is_empty() => view! {
                     <p class="empty" data-test="no-results">{format!("No user\u{2019}s email contains \u{201c}{q}\u{201d}.")}</p>
                 }.into_any(),
-                Some(Ok(Some((q, r)))) => {
+                Some((q, Ok(Some(r)))) => {
                     let go = go.clone();
-                    view! { <Results results=r selected=selected on_page=Callback::new(move |p| go(&q, p, false))/> }.into_any()
+                    view! { <div on:keydown=on_list_keydown><Results results=r selected=selected on_page=Callback::new(move |p| go(&q, p, false))/></div> }.into_any()
                 }
             }}
         </section>
@@ -189,7 +225,7 @@ fn Results(results: SearchResults, selected: RwSignal<Option<usize>>, on_page: C
     let rows: Vec<(usize, User)> = results.users.into_iter().enumerate().collect();
     view! {
         <p class="summary" data-test="summary">{summary}</p>
-        <ul id="results" class="results" role="listbox" aria-label="Users found">
+        <ul id="results" class="results" aria-label="Users found">
             <For each=move || rows.clone() key=|(i, u)| (*i, u.id.clone()) let:row>
                 <ResultRow user=row.1 index=row.0 selected=selected/>
             </For>
@@ -219,8 +255,8 @@ fn ResultRow(user: User, index: usize, selected: RwSignal<Option<usize>>) -> imp
     let name = user.display_name();
     let is_selected = move || selected.get() == Some(index);
     view! {
-        <li id=format!("result-{index}") role="option" aria-selected=move || is_selected().to_string() class:selected=is_selected>
-            <A href=path(&Page::User(user.email_address.clone()))>
+        <li class:selected=is_selected on:focusin=move |_| selected.set(Some(index)) on:focusout=move |_| selected.set(None)>
+            <A href=path(&Page::User(user.email_address.clone())) attr:id=format!("result-{index}")>
                 <span class="email">{user.email_address.clone()}</span>
                 <span class="name">{if name.is_empty() { "(no name)".to_string() } else { name }}</span>
             </A>

@@ -114,6 +114,12 @@ fn UserView(email: String) -> impl IntoView {
     let undo = RwSignal::new(None::<Change>);
     let asking = RwSignal::new(None::<Change>);
     let found = move || lookup.get().and_then(Result::ok).map(|(u, _)| u);
+    // "Try again" waits, visibly, for the new answer (the old one stays on screen till then).
+    let again = RwSignal::new(false);
+    Effect::new(move |_| {
+        lookup.track();
+        again.set(false);
+    });
 
     // Sends a change and reports it: the page shows what the server answered, the log keeps it.
     let change = Action::new_local(move |(c, is_undo): &(Change, bool)| {
@@ -174,14 +180,22 @@ fn UserView(email: String) -> impl IntoView {
                 Some(Ok((user, raw))) => view! { <Found user=user raw=raw controls=controls request=request/> }.into_any(),
                 Some(Err(ApiError::Aborted)) => ().into_any(),
                 Some(Err(e)) => {
-                    let retry = move |_| lookup.refetch();
-                    let deep = move |_| unsynched.set(true);
+                    let retry = move |_| {
+                        again.set(true);
+                        lookup.refetch();
+                    };
+                    let deep = move |_| {
+                        again.set(true);
+                        unsynched.set(true);
+                    };
+                    let looking = format!("Looking up {email} again…");
                     view! {
                         <h1 id="user-title">{email.clone()}</h1>
                         <Note message=message(&e, Some(Operation::Lookup))/>
                         <div class="actions">
-                            <button type="button" data-test="retry" on:click=retry>"Try again"</button>
-                            <button type="button" data-test="search-unsynched" on:click=deep>"Search the identity source"</button>
+                            <button type="button" data-test="retry" disabled=move || again.get() on:click=retry>"Try again"</button>
+                            <button type="button" data-test="search-unsynched" disabled=move || again.get() on:click=deep>"Search the identity source"</button>
+                            <p class="busy" role="status">{move || again.get().then(|| looking.clone())}</p>
                         </div>
                     }.into_any()
                 }

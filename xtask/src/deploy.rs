@@ -4,7 +4,7 @@
 //! with only the deployer-edited lines (listen, host name, certificate, root, tenant) swapped.
 
 use crate::procs::{cmd, free_port, http_get, output, run};
-use crate::{root, setup, start_sandbox, Result};
+use crate::{root, setup, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use scraper::{Html, Selector};
@@ -367,7 +367,7 @@ fn browser_tests_in(work: &Path, env: &setup::Toolchain, dist: &Path, whole_suit
     validate_caddyfile(&work.join("caddy-validate"))?;
 
     let state = work.join("state");
-    let (_sandbox, sandbox_url) = start_sandbox(&state, &["--users", "300", "--reset"])?;
+    let (_sandbox, sandbox_url) = crate::start_restarting_sandbox(&state, &["--users", "300", "--reset"])?;
     let echo_port = free_port()?;
     let echo = format!("http://127.0.0.1:{echo_port}");
 

@@ -104,6 +104,23 @@ fn sandbox_binary() -> Result<PathBuf> {
     Ok(root().join("target/release/cas-sandbox"))
 }
 
+/// A sandbox on a free port that is started again (same port, same state) whenever it dies:
+/// the browser tests kill it in the middle of a job. Its pid is in `<state>/sandbox.pid`.
+pub fn start_restarting_sandbox(state_dir: &Path, extra: &[&str]) -> Result<(procs::Restarting, String)> {
+    let (first, url) = start_sandbox(state_dir, extra)?;
+    let pid_file = state_dir.join("sandbox.pid");
+    std::fs::write(&pid_file, first.id().to_string()).map_err(|e| format!("writing {}: {e}", pid_file.display()))?;
+    let bin = root().join("target/release/cas-sandbox");
+    let listen = url.trim_start_matches("http://").to_string();
+    let (state, again): (PathBuf, Vec<String>) = (state_dir.to_path_buf(), extra.iter().filter(|a| **a != "--reset").map(|a| a.to_string()).collect());
+    let restart = move || {
+        let mut c = cmd(bin.to_str().unwrap_or("cas-sandbox"));
+        c.args(["--listen", &listen, "--state-dir"]).arg(&state).args(&again);
+        c
+    };
+    Ok((procs::Restarting::keep(first, restart, "listening on ", pid_file), url))
+}
+
 /// A sandbox on a free port; returns it with its base URL.
 pub fn start_sandbox(state_dir: &Path, extra: &[&str]) -> Result<(Child, String)> {
     let bin = sandbox_binary()?;
@@ -241,7 +258,7 @@ fn browser_tests(env: &setup::Toolchain, files: &[String]) -> Result {
     let _ = std::fs::remove_dir_all(&work);
     let state = work.join("state");
     let dist = work.join("dist");
-    let (_sandbox, sandbox_url) = start_sandbox(&state, &["--users", "300", "--reset"])?;
+    let (_sandbox, sandbox_url) = start_restarting_sandbox(&state, &["--users", "300", "--reset"])?;
     println!("== sandbox at {sandbox_url}");
 
     let (_trunk, console) = serve_console("Trunk-e2e.toml", &sandbox_url, &dist)?;

@@ -86,6 +86,63 @@ impl Drop for Child {
     }
 }
 
+/// A server that is started again, as it was, whenever it exits before it is dropped: the
+/// browser tests kill the sandbox in the middle of a bulk job (tests/e2e/faults.test.mjs) and
+/// the console must go on with the server's state. `restart` is the command that starts it
+/// again (its port fixed, its state kept); the current process id is written to `pid_file`
+/// at every start, for the tests to find.
+pub struct Restarting {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    keeper: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Restarting {
+    pub fn keep(first: Child, restart: impl Fn() -> Command + Send + 'static, marker: &'static str, pid_file: std::path::PathBuf) -> Restarting {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let keeper = std::thread::spawn(move || {
+            let mut current = Some(first);
+            while !flag.load(Ordering::Relaxed) {
+                let exited = match current.as_mut().map(|c| c.0.try_wait()) {
+                    Some(Ok(None)) => false,
+                    _ => true,
+                };
+                if exited {
+                    drop(current.take());
+                    match Child::spawn_until_line(restart(), marker) {
+                        Ok((c, _)) => {
+                            let _ = std::fs::write(&pid_file, c.0.id().to_string());
+                            println!("== the sandbox was started again (pid {})", c.0.id());
+                            current = Some(c);
+                        }
+                        Err(e) => eprintln!("xtask: the sandbox could not be started again: {e}"),
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            // Dropping the child kills it.
+            drop(current);
+        });
+        Restarting { stop, keeper: Some(keeper) }
+    }
+}
+
+impl Drop for Restarting {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(k) = self.keeper.take() {
+            let _ = k.join();
+        }
+    }
+}
+
+impl Child {
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
 pub fn free_port() -> Result<u16> {
     let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
