@@ -99,6 +99,15 @@ pub fn abort_switch() -> Result<AbortController, ApiError> {
     AbortController::new().map_err(|_| ApiError::Network)
 }
 
+/// The cancel switch of a request a page makes while loading: pulled when what asked for it
+/// goes away (a page left, a resource run again), as in Leptos' own examples.
+pub fn abort_on_cleanup() -> Result<AbortController, ApiError> {
+    let abort = abort_switch()?;
+    let on_leave = send_wrapper::SendWrapper::new(abort.clone());
+    leptos::prelude::on_cleanup(move || on_leave.abort());
+    Ok(abort)
+}
+
 /// A call to the Cloud Administration API with the session's bearer token: renews an expired
 /// token once, waits out rate limits (visibly), and hands back 2xx answers only.
 async fn call(session: &Session, method: Method, path: &str, body: Option<String>, abort: Option<&AbortController>, rate_limit_attempts: u32) -> Result<Answer, ApiError> {

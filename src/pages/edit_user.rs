@@ -37,7 +37,8 @@ fn EditUser(email: String) -> impl IntoView {
             if let Err(d) = s.allows(Operation::UpdateLocalUser) {
                 return Err(UserMessage::new(d.explain(Operation::UpdateLocalUser), "Disconnect and connect with such an OAuth client to edit local users."));
             }
-            match api::lookup(&s, &email, false, None).await {
+            let abort = api::abort_on_cleanup().map_err(|e| message(&e, None))?;
+            match api::lookup(&s, &email, false, Some(&abort)).await {
                 Ok((user, _)) if LocalUserForm::editable(&user) => Ok((user.email_address.clone(), LocalUserForm::from_user(&user))),
                 Ok((user, _)) => Err(UserMessage::new(
                     format!(

@@ -13,7 +13,6 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 use leptos_router::components::A;
-use send_wrapper::SendWrapper;
 use std::sync::Arc;
 
 #[component]
@@ -26,9 +25,7 @@ pub fn HighRiskPage() -> impl IntoView {
             if let Err(d) = s.allows(Operation::ReadHighRisk) {
                 return Err(UserMessage::new(d.explain(Operation::ReadHighRisk), "Reconnect with a credential that may read the list."));
             }
-            let abort = api::abort_switch().map_err(|e| message(&e, None))?;
-            let on_leave = SendWrapper::new(abort.clone());
-            on_cleanup(move || on_leave.abort());
+            let abort = api::abort_on_cleanup().map_err(|e| message(&e, None))?;
             api::high_risk_list(&s, Some(&abort)).await.map_err(|e| message(&e, Some(Operation::ReadHighRisk)))
         }
     });

@@ -18,7 +18,6 @@ use leptos_router::{lazy_route, LazyRoute};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use send_wrapper::SendWrapper;
 use std::time::Duration;
 
 pub const PAGE_SIZE: u32 = 25;
@@ -90,10 +89,8 @@ pub fn SearchPage() -> impl IntoView {
                 if q.trim().is_empty() {
                     return Ok(None);
                 }
-                let abort = api::abort_switch()?;
+                let abort = api::abort_on_cleanup()?;
                 in_flight.set_value(Some(((q.clone(), p), abort.clone())));
-                let on_leave = SendWrapper::new(abort.clone());
-                on_cleanup(move || on_leave.abort());
                 api::search(&s, &q, p, PAGE_SIZE, Some(&abort)).await.map(Some)
             }
             .await;

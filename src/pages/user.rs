@@ -105,7 +105,8 @@ fn UserView(email: String) -> impl IntoView {
             let (email, deep, s) = (email.clone(), unsynched.get(), session.get_untracked());
             async move {
                 let Some(s) = s else { return Err(ApiError::Aborted) };
-                api::lookup(&s, &email, deep, None).await
+                let abort = api::abort_on_cleanup()?;
+                api::lookup(&s, &email, deep, Some(&abort)).await
             }
         }
     });
