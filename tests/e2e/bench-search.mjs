@@ -11,56 +11,92 @@
 //   render:  the answer's text in the console's hands (a pass-through probe on
 //     Response.prototype.text) → those rows in the page, for answers of 25 rows (a full page):
 //     decoding and drawing;
-//   request: the console's fetch() call → the answer's text (a probe on window.fetch).
-// Rows count as this query's only once the answer to a request sent after the last keystroke
-// has been read; rows in the page under the new query before that are an earlier query's, and
-// counted (staleRowsShown). Every row taken is checked to contain the query, and DevTools counts
-// the search requests the console aborted.
-import { launch, open, connectKeyFile, api } from './helpers.mjs';
+//   request: the console's fetch() call → the answer's text (a probe on window.fetch), and
+//     the last keystroke → that fetch() call (the debounce and what the console does before
+//     it sends).
+// Rows count as this query's once they are exactly the answer to the newest request, sent after
+// the last keystroke; rows in the page under the new query before that answer are an earlier
+// query's, and counted (staleRowsInPage; staleRowsPainted when still there as a frame was
+// drawn). Every row taken is checked to contain the query.
+// Then SLOW_QUERIES more over a slow link (the sandbox answering 200 ms late, as over a VPN),
+// typed a key every 100 ms: each keystroke's request is superseded while in flight, and
+// DevTools counts the ones the console aborted.
+import { launch, open, connectKeyFile, api, sandbox } from './helpers.mjs';
 import { write, recordNetwork, figure, rng } from './bench-common.mjs';
 
 const QUERIES = Number(process.env.QUERIES ?? 200);
+const SLOW_QUERIES = Number(process.env.SLOW_QUERIES ?? 20);
+const SLOW_MS = 200;
 
 function marks() {
-  const b = { expect: null, key: null, sent: null, body: null, dom: null, frame: null, rows: 0, wrong: 0, stale: false };
+  const b = { expect: null, key: null, sent: null, body: null, dom: null, frame: null, rows: 0, wrong: 0, stale: false, stalePainted: false, newest: 0, answer: null };
   window.__s = b;
   // Pass-through probes on the browser's fetch, as the console calls it: when a search request
   // is sent, and when its answer's text is in the console's hands.
+  // Only the newest request's answer counts: each request is numbered.
+  let numbered = 0;
   const fetch = window.fetch;
   window.fetch = function (input, init) {
-    if (String(input?.url ?? input).includes('/users/search')) b.sent = performance.now();
-    return fetch.call(this, input, init);
+    if (!String(input?.url ?? input).includes('/users/search')) return fetch.call(this, input, init);
+    const n = ++numbered;
+    b.sent = performance.now();
+    b.body = null;
+    b.newest = n;
+    return fetch.call(this, input, init).then((res) => {
+      res.__bench = n;
+      return res;
+    });
   };
   const text = Response.prototype.text;
   Response.prototype.text = function () {
-    const search = this.url.includes('/users/search');
+    const n = this.__bench;
     return text.call(this).then((t) => {
-      if (search) b.body = performance.now();
+      if (n !== undefined && n === b.newest) {
+        b.body = performance.now();
+        // The emails it holds, to know its rows when they are drawn.
+        try {
+          const v = t ? JSON.parse(t) : [];
+          b.answer = (Array.isArray(v) ? v : v.elements ?? []).map((u) => u.emailAddress);
+        } catch {
+          b.answer = null;
+        }
+      }
       return t;
     });
   };
   document.addEventListener('keydown', (e) => { if (e.target?.id === 'search-box') b.key = e.timeStamp; }, true);
+  // What the page presents as the results for the query in the box: 'answer' (the rows of
+  // the answer to the newest request, sent after the last keystroke), 'stale' (other rows: an
+  // earlier query's), or null (nothing presented yet).
+  const state = () => {
+    const box = document.querySelector('#search-box');
+    if (!box || box.value !== b.expect) return null;
+    const busy = document.querySelector('.search .busy');
+    if (busy && busy.textContent !== '') return null;
+    const rows = [...document.querySelectorAll('#results .email')].map((r) => r.textContent);
+    const none = document.querySelector('[data-test=no-results]') !== null;
+    if (rows.length === 0 && !none) return null;
+    const answer = b.sent !== null && b.sent > b.key && b.body !== null ? b.answer : null;
+    if (answer !== null && answer.length === rows.length && answer.every((e, i) => e === rows[i])) return { rows };
+    return rows.length > 0 ? 'stale' : null;
+  };
   const check = () => {
     if (b.expect === null || b.key === null || b.dom !== null) return;
-    const box = document.querySelector('#search-box');
-    if (!box || box.value !== b.expect) return;
-    const busy = document.querySelector('.search .busy');
-    if (busy && busy.textContent !== '') return;
-    const rows = document.querySelectorAll('#results .email');
-    if (rows.length === 0 && !document.querySelector('[data-test=no-results]')) return;
-    // Rows before the answer to a request sent after the last keystroke are an earlier
-    // query's, shown under this one: counted, not taken for this query's.
-    if (b.body === null || b.sent === null || b.sent < b.key) {
+    const s = state();
+    if (s === null) return;
+    if (s === 'stale') {
       b.stale = true;
+      // Still so as the next frame is drawn: the operator saw it.
+      requestAnimationFrame(() => { if (b.dom === null && state() === 'stale') b.stalePainted = true; });
       return;
     }
     b.dom = performance.now();
     // As they were for these rows (a later answer must not move them).
     b.answerSent = b.sent;
     b.answerRead = b.body;
-    b.rows = rows.length;
+    b.rows = s.rows.length;
     const needle = b.expect.trim().toLowerCase();
-    b.wrong = [...rows].filter((r) => !r.textContent.toLowerCase().includes(needle)).length;
+    b.wrong = s.rows.filter((r) => !r.toLowerCase().includes(needle)).length;
     requestAnimationFrame(() => { b.frame = performance.now(); });
   };
   new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
@@ -106,39 +142,71 @@ try {
   const domOnly = [];
   const render25 = [];
   const request = [];
+  const toFetch = [];
   let wrong = 0;
   let noRows = 0;
   let staleShown = 0;
+  let stalePainted = 0;
+  const reset = (q) => page.evaluate((q) => Object.assign(window.__s, { expect: q, key: null, sent: null, body: null, dom: null, frame: null, rows: 0, wrong: 0, stale: false, stalePainted: false }), q);
+  const answered = async () => {
+    await page.waitForFunction(() => window.__s.frame !== null, null, { timeout: 15000, polling: 10 });
+    const s = await page.evaluate(() => window.__s);
+    if (s.stale) staleShown++;
+    if (s.stalePainted) stalePainted++;
+    if (s.rows === 0) noRows++;
+    wrong += s.wrong;
+    return s;
+  };
   for (const [k, q] of queries.entries()) {
     await box.fill('');
-    await page.evaluate((q) => Object.assign(window.__s, { expect: q, key: null, sent: null, body: null, dom: null, frame: null, rows: 0, wrong: 0, stale: false }), q);
+    await reset(q);
     await box.fill(q.slice(0, -1));
     await page.waitForTimeout(20 + ((k * 37) % 300));
     await page.keyboard.press(q.slice(-1));
-    await page.waitForFunction(() => window.__s.frame !== null, null, { timeout: 15000, polling: 10 });
-    const s = await page.evaluate(() => window.__s);
+    const s = await answered();
     latency.push(s.frame - s.key);
     domOnly.push(s.dom - s.key);
     request.push(s.answerRead - s.answerSent);
+    toFetch.push(s.answerSent - s.key);
     if (s.rows === 25) render25.push(s.dom - s.answerRead);
-    if (s.rows === 0) noRows++;
-    wrong += s.wrong;
-    if (s.stale) staleShown++;
   }
-  const searches = net.all().filter((r) => r.url.includes('/users/search'));
-  const aborted = searches.filter((r) => r.failed && r.canceled).length;
+  const fast = net.all().filter((r) => r.url.includes('/users/search'));
+
+  net.phase = 'slow';
+  const slow = [];
+  await sandbox('/_sandbox/faults', { latencyMs: SLOW_MS });
+  try {
+    for (const q of queries.slice(0, SLOW_QUERIES)) {
+      await box.fill('');
+      await reset(q);
+      await box.pressSequentially(q, { delay: 100 });
+      const s = await answered();
+      slow.push(s.frame - s.key);
+    }
+  } finally {
+    await sandbox('/_sandbox/faults', { latencyMs: 0 });
+  }
+  const slowSearches = net.all().filter((r) => r.phase === 'slow' && r.url.includes('/users/search'));
+  const searches = fast.filter((r) => r.phase !== 'slow');
+  const aborted = (list) => list.filter((r) => r.failed && r.canceled).length;
   await context.close();
   write({
     figures: [
       figure('search.keystroke_to_rows', 'search: last keystroke → rows drawn (next frame)', 'ms', latency, { stats: 'percentiles' }),
       figure('search.keystroke_to_dom', 'search: last keystroke → rows in the page', 'ms', domOnly, { stats: 'percentiles' }),
+      figure('search.keystroke_to_fetch', 'search: last keystroke → request sent (the debounce, then the route and the token)', 'ms', toFetch, { stats: 'percentiles' }),
       figure('search.request', 'search: request (fetch → answer read), through nginx to the sandbox', 'ms', request, { stats: 'percentiles' }),
+      figure('search.slow.keystroke_to_rows', `search over a slow link (answers ${SLOW_MS} ms late), a key every 100 ms: last keystroke → rows drawn`, 'ms', slow, { stats: 'percentiles' }),
       figure('search.render25', 'search: decoding and drawing 25 rows (answer read → rows in the page)', 'ms', render25),
     ],
-    counts: { queries: queries.length, searchRequests: searches.length, aborted, wrongRows: wrong, queriesWithoutRows: noRows, staleRowsShown: staleShown },
+    counts: {
+      queries: queries.length, searchRequests: searches.length, aborted: aborted(searches),
+      slowQueries: slow.length, slowKeystrokes: queries.slice(0, SLOW_QUERIES).join('').length, slowSearchRequests: slowSearches.length, slowAborted: aborted(slowSearches),
+      wrongRows: wrong, queriesWithoutRows: noRows, staleRowsInPage: staleShown, staleRowsPainted: stalePainted },
   });
-  console.log(`bench-search: ${queries.length} queries, ${searches.length} search requests, ${aborted} aborted, ${wrong} rows not matching their query, `
-    + `${staleShown} queries under which an earlier query's rows were shown before their own answer`);
+  console.log(`bench-search: ${queries.length} queries, ${searches.length} search requests, ${aborted(searches)} aborted; over a slow link ${slow.length} queries, `
+    + `${slowSearches.length} requests, ${aborted(slowSearches)} aborted; ${wrong} rows not matching their query, `
+    + `${staleShown} queries under which an earlier query's rows were in the page before their own answer (${stalePainted} of them drawn)`);
 } finally {
   await browser.close();
 }

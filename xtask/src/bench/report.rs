@@ -197,7 +197,7 @@ pub fn figure_table(title: &str, figures: &[Figure]) -> Table {
             Some(s) => vec![
                 f.label.clone(),
                 number(if f.percentiles { s.p50 } else { s.median }, &f.unit),
-                if f.percentiles { number(s.p95, &f.unit) } else { String::new() },
+                if f.percentiles { number(s.p95, &f.unit) } else { "-".into() },
                 number(s.min, &f.unit),
                 number(s.max, &f.unit),
                 s.n.to_string(),
@@ -254,6 +254,8 @@ mod tests {
         let t = figure_table("T", &f);
         assert_eq!(t.rows[0], ["A", "2.0", "3.0", "1.0", "3.0", "3", "ms"]);
         assert_eq!(t.rows[1][1], "no sample");
+        let t = figure_table("T", &[Figure::new("c", "C", "s", &[2.0], false)]);
+        assert_eq!(t.rows[0], ["C", "2.0", "-", "2.0", "2.0", "1", "s"]);
         assert!(t.markdown().starts_with("### T\n\n| figure | median (p50) |"));
         assert_eq!(f[0].json()["p95"], 3.0);
     }
