@@ -97,6 +97,7 @@ function marks() {
     b.rows = s.rows.length;
     const needle = b.expect.trim().toLowerCase();
     b.wrong = s.rows.filter((r) => !r.toLowerCase().includes(needle)).length;
+    if (b.wrong) b.example = { first: s.rows[0], rows: s.rows.length, sentAfterKey: b.sent - b.key, url: location.search };
     requestAnimationFrame(() => { b.frame = performance.now(); });
   };
   new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
@@ -147,6 +148,7 @@ try {
   let noRows = 0;
   let staleShown = 0;
   let stalePainted = 0;
+  const examples = [];
   const reset = (q) => page.evaluate((q) => Object.assign(window.__s, { expect: q, key: null, sent: null, body: null, dom: null, frame: null, rows: 0, wrong: 0, stale: false, stalePainted: false }), q);
   const answered = async () => {
     await page.waitForFunction(() => window.__s.frame !== null, null, { timeout: 15000, polling: 10 });
@@ -155,6 +157,7 @@ try {
     if (s.stalePainted) stalePainted++;
     if (s.rows === 0) noRows++;
     wrong += s.wrong;
+    if (s.wrong && examples.length < 10) examples.push({ query: s.expect, ...s.example });
     return s;
   };
   for (const [k, q] of queries.entries()) {
@@ -203,6 +206,7 @@ try {
       queries: queries.length, searchRequests: searches.length, aborted: aborted(searches),
       slowQueries: slow.length, slowKeystrokes: queries.slice(0, SLOW_QUERIES).join('').length, slowSearchRequests: slowSearches.length, slowAborted: aborted(slowSearches),
       wrongRows: wrong, queriesWithoutRows: noRows, staleRowsInPage: staleShown, staleRowsPainted: stalePainted },
+    wrongExamples: examples,
   });
   console.log(`bench-search: ${queries.length} queries, ${searches.length} search requests, ${aborted(searches)} aborted; over a slow link ${slow.length} queries, `
     + `${slowSearches.length} requests, ${aborted(slowSearches)} aborted; ${wrong} rows not matching their query, `
