@@ -102,11 +102,12 @@ pub fn load_rows(runs: &[Value], key: &str, dir: &Path) -> Result<Vec<FileRow>> 
     Ok(rows)
 }
 
-/// Bytes on the wire of whole loads: the sum over files, per load.
+/// Bytes on the wire of whole loads: the sum over files, per load (`+ 0.0`: an empty f64 sum is
+/// -0.0, printed "-0").
 pub fn sent_per_load(runs: &[Value], key: &str) -> Option<Summary> {
     let totals: Vec<f64> = runs
         .iter()
-        .map(|run| run[key].as_array().into_iter().flatten().filter(|f| !is_api(f["file"].as_str().unwrap_or_default())).map(|f| f["transfer"].as_f64().unwrap_or(0.0)).sum())
+        .map(|run| run[key].as_array().into_iter().flatten().filter(|f| !is_api(f["file"].as_str().unwrap_or_default())).map(|f| f["transfer"].as_f64().unwrap_or(0.0)).sum::<f64>() + 0.0)
         .collect();
     summary(&totals)
 }
@@ -234,6 +235,7 @@ mod tests {
         assert_eq!((s.n, s.min, s.max), (2, 400.0, 410.0));
         assert_eq!(totals(&rows), (1050, 350, 250));
         assert_eq!(sent_per_load(&runs, "files").unwrap().max, 550.0, "the API answer is no part of the load");
+        assert_eq!(format!("{:.0}", sent_per_load(&[json!({"files": []})], "files").unwrap().min), "0");
         let fallback = vec![json!({"files": [{"file": "users/x", "transfer": 1}]})];
         assert_eq!(load_rows(&fallback, "files", &dir).unwrap()[0].name, "users/x (index.html in its place)");
         std::fs::remove_file(dir.join("index.html")).unwrap();
