@@ -63,8 +63,3 @@ export function fileOf(url) {
   const p = new URL(url).pathname;
   return p === '/' ? 'index.html' : p.replace(/^\//, '');
 }
-
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
