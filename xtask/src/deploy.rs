@@ -125,9 +125,9 @@ fn write(path: &Path, text: &str) -> Result {
 }
 
 /// Where a test nginx listens: the https server's stand-in and the port-80 one's.
-struct Site {
-    port: u16,
-    http_port: u16,
+pub(crate) struct Site {
+    pub port: u16,
+    pub http_port: u16,
 }
 
 /// deploy/nginx.conf for loopback: every line the deployer edits (and the TLS-only ones) is
@@ -211,10 +211,10 @@ pub fn caddy_test_site(text: &str, port: u16, dist: &Path, upstream: &str) -> Re
     Ok(out)
 }
 
-/// A server started for the tests.
-struct Server {
+/// A server started for the tests (and `cargo xtask bench`).
+pub(crate) struct Server {
     _process: Process,
-    url: String,
+    pub url: String,
 }
 
 /// A server process, stopped when dropped: nginx's master is asked to (SIGTERM) and waited
@@ -272,7 +272,7 @@ fn user_directive() -> String {
     }
 }
 
-fn start_nginx(dir: &Path, site: &Site, dist: &Path, upstream: &str) -> Result<Server> {
+pub(crate) fn start_nginx(dir: &Path, site: &Site, dist: &Path, upstream: &str) -> Result<Server> {
     std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let text = nginx_test_site(&read(&root().join("deploy/nginx.conf"))?, site.port, site.http_port, dist, upstream)?;
     write(&dir.join("site.conf"), &text)?;
