@@ -337,7 +337,11 @@ fn check(route: Option<&str>, method: &Method, sent: &[String], resp: Response<B
     }
 }
 
-fuzz_target!(|input: Input| {
+fuzz_target!(init: {
+    // Key generation takes seconds on a busy machine: before the first input, not inside it
+    // (where libFuzzer's per-input timeout would count it).
+    fixture();
+}, |input: Input| {
     let f = fixture();
     let n = ENDPOINTS.len();
     let k = usize::from(input.route) % (n + 2);

@@ -63,6 +63,11 @@ impl Child {
         }
     }
 
+    /// The process id (for /proc).
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+
     /// Waits until `url` answers 200, for at most `secs`; fails at once if the process exits.
     pub fn wait_http(&mut self, url: &str, secs: u64) -> Result {
         let start = Instant::now();
