@@ -6,15 +6,19 @@
 //! dist   release build into dist/, the size report against the guard, what each crate weighs
 //! bench  what operators feel, beside Keycloak's admin console: first load, time to interactive,
 //!        search, the user page, bulk high-risk jobs, a 50,000-entry list (BENCHMARKS.md)
+//! fuzz   every fuzz target for a bounded time (cargo-fuzz on a pinned nightly)
+//! soak   mixed concurrent traffic against a sandbox with faults injected, memory watched
 //!
 //! It must never download a tool from anywhere but crates.io, Debian, npm or rustup.
 
 mod bench;
 mod crates;
 mod deploy;
+mod fuzz;
 mod procs;
 mod setup;
 mod size;
+mod soak;
 mod split;
 
 use clap::Parser;
@@ -40,6 +44,24 @@ enum Task {
     Bench(bench::BenchArgs),
     /// Split the console's wasm into the main module and its chunks (trunk's post_build hook)
     Split,
+    /// Every fuzz target (key files, JWKs, JWTs, answers, bulk input and job, the sandbox) for a bounded time each, then the figures
+    Fuzz(FuzzArgs),
+    /// Mixed concurrent traffic against a sandbox injecting faults: no error beyond the injected ones, memory flat
+    Soak(SoakArgs),
+}
+
+#[derive(clap::Args)]
+struct FuzzArgs {
+    /// Seconds per target
+    #[arg(long, value_name = "N", default_value_t = fuzz::DEFAULT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    seconds: u64,
+}
+
+#[derive(clap::Args)]
+struct SoakArgs {
+    /// Seconds of traffic after the warm-up
+    #[arg(long, value_name = "N", default_value_t = soak::DEFAULT_SECONDS, value_parser = clap::value_parser!(u64).range(4..=86_400))]
+    seconds: u64,
 }
 
 #[derive(clap::Args)]
@@ -79,12 +101,14 @@ struct TestArgs {
 
 fn main() -> ExitCode {
     let outcome = match Task::parse() {
-        Task::Setup => setup::setup().map(|_| ()),
+        Task::Setup => setup::setup().and_then(|_| setup::fuzzing()),
         Task::Demo(args) => demo(args),
         Task::Test(args) => test(args),
         Task::Dist(args) => dist(args),
         Task::Bench(args) => bench::bench(args),
         Task::Split => split::post_build(),
+        Task::Fuzz(args) => setup::fuzzing().and_then(|()| fuzz::run(args.seconds)),
+        Task::Soak(args) => soak::run(args.seconds),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -245,6 +269,11 @@ fn test(args: TestArgs) -> Result {
         run(cmd("cargo").args(["test", "-p", "cas-core", "-p", "cas-sandbox", "-p", "xtask"]).current_dir(&r))?;
         println!("== cas-core builds for wasm32");
         run(cmd("cargo").args(["build", "-p", "cas-core", "--target", "wasm32-unknown-unknown"]).current_dir(&r))?;
+        setup::fuzzing()?;
+        println!("== short fuzzing pass (`cargo xtask fuzz` for a longer one)");
+        fuzz::run(fuzz::SHORT_SECONDS)?;
+        println!("== short soak (`cargo xtask soak` for a longer one)");
+        soak::run(soak::SHORT_SECONDS)?;
     }
     if args.native {
         return Ok(());
@@ -327,11 +356,15 @@ mod tests {
     #[test]
     fn the_commands_readme_documents_parse() {
         Task::command().debug_assert();
-        for line in ["setup", "dist", "dist --no-crates", "bench", "bench --loads 3 --queries 20 --one-each-sample 50 --no-throughput", "demo", "test", "test --native", "test --browser", "test --deploy"] {
+        for line in ["setup", "dist", "dist --no-crates", "bench", "bench --loads 3 --queries 20 --one-each-sample 50 --no-throughput", "demo", "test", "test --native", "test --browser", "test --deploy", "fuzz", "fuzz --seconds 30", "soak", "soak --seconds 60"] {
             assert!(parse(line).is_ok(), "{line}");
         }
         let Ok(Task::Demo(demo)) = parse("demo --tenant https://acme.access.securid.com --auth https://x.example --users 20") else { panic!() };
         assert_eq!((demo.tenant.as_deref(), demo.auth.as_deref(), demo.users), (Some("https://acme.access.securid.com"), Some("https://x.example"), 20));
+        let Ok(Task::Fuzz(fuzz)) = parse("fuzz") else { panic!() };
+        assert_eq!(fuzz.seconds, fuzz::DEFAULT_SECONDS);
+        let Ok(Task::Soak(soak)) = parse("soak --seconds 60") else { panic!() };
+        assert_eq!(soak.seconds, 60);
         let Ok(Task::Test(test)) = parse("test --browser edit search") else { panic!() };
         assert!(test.browser && !test.native && !test.deploy);
         assert_eq!(test.names, ["edit", "search"]);
@@ -339,7 +372,7 @@ mod tests {
 
     #[test]
     fn contradictory_test_flags_are_refused() {
-        for line in ["test --native --browser", "test --native --deploy", "test --deploy --browser", "test --native edit", "test --deploy edit", "demo --users many", "bench --loads 0", "bench --one-each-sample 1", "frob"] {
+        for line in ["test --native --browser", "test --native --deploy", "test --deploy --browser", "test --native edit", "test --deploy edit", "demo --users many", "bench --loads 0", "bench --one-each-sample 1", "frob", "fuzz --seconds 0", "soak --seconds 1", "soak --seconds soon"] {
             assert!(parse(line).is_err(), "{line}");
         }
     }

@@ -63,6 +63,11 @@ impl Child {
         }
     }
 
+    /// The process id (for /proc).
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+
     /// Waits until `url` answers 200, for at most `secs`; fails at once if the process exits.
     pub fn wait_http(&mut self, url: &str, secs: u64) -> Result {
         let start = Instant::now();
@@ -137,11 +142,6 @@ impl Drop for Restarting {
     }
 }
 
-impl Child {
-    pub fn id(&self) -> u32 {
-        self.0.id()
-    }
-}
 
 pub fn free_port() -> Result<u16> {
     let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;

@@ -137,3 +137,18 @@ pub fn setup() -> Result<Toolchain> {
 
     Ok(Toolchain { chromium: PathBuf::from("/usr/bin/chromium") })
 }
+
+/// The fuzzing tools (`cargo xtask fuzz`, and the short pass of `cargo xtask test`): the dated
+/// nightly cargo-fuzz builds with, from rustup with the minimal profile, and cargo-fuzz itself
+/// from crates.io. The console never builds with the nightly.
+pub fn fuzzing() -> Result {
+    use crate::fuzz::{CARGO_FUZZ_VERSION, NIGHTLY};
+    let toolchains = output(cmd("rustup").args(["toolchain", "list"])).unwrap_or_default();
+    step(&format!("Rust {NIGHTLY} (for cargo-fuzz)"), toolchains.lines().any(|l| l.starts_with(NIGHTLY)), || {
+        run(cmd("rustup").args(["toolchain", "install", NIGHTLY, "--profile", "minimal"]))
+    })?;
+    let present = output(cmd("cargo").args(["fuzz", "--version"])).is_some_and(|v| v.trim() == format!("cargo-fuzz {CARGO_FUZZ_VERSION}"));
+    step(&format!("cargo-fuzz {CARGO_FUZZ_VERSION}"), present, || {
+        run(cmd("cargo").args(["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"]))
+    })
+}

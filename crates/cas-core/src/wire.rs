@@ -612,6 +612,15 @@ mod tests {
         assert_eq!(written, json!({"users": [{"id": "x", "statusCode": 404, "error": "User not found"}]}));
     }
 
+    /// Found by fuzzing (`answers`): an entry naming its status twice is unreadable, so its
+    /// identifier ends "of unknown outcome", never as whichever status came last.
+    #[test]
+    fn a_207_entry_with_a_repeated_key_is_unreadable() {
+        let m: MultiStatus = serde_json::from_str(r#"{"users": [{"id": "a", "statusCode": 404, "error": "User not found", "statusCode": "410"}]}"#).unwrap();
+        assert!(matches!(&m.users[0], MultiStatusEntry::Unreadable(_)), "{m:?}");
+        assert_eq!(m.users[0].identifier(), Some("a"));
+    }
+
     #[test]
     fn informational_fields_of_another_type_read_as_absent_and_outcomes_stay_strict() {
         let u: User = serde_json::from_str(r#"{"id":"1","emailAddress":"a@b.c","firstName":42,"isTokenLocked":"yes","userStatus":3}"#).unwrap();

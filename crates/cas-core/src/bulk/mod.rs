@@ -7,7 +7,10 @@
 pub mod input;
 pub mod job;
 
-pub use input::{column_values, guess_layout, parse_csv, prepare, split_list, Invalid};
+pub use input::{
+    check_size, column_values, guess_layout, parse_csv, prepare, read_column, read_csv, read_list, split_list, Invalid, Source, TooLarge,
+    MAX_COLUMNS, MAX_IDENTIFIERS, MAX_INPUT_BYTES,
+};
 pub use job::{Job, Pause, Policy, Request, State};
 
 use crate::csv;
