@@ -7,6 +7,10 @@
 
 use crate::session::Session;
 use cas_core::error::{classify, ApiError};
+use cas_core::helpdesk::{
+    AuthLogEntry, AuthLogQuery, AuthenticatorsV1, AuthenticatorsV2, ConfigurationsUsed, EmergencyChoice, EmergencyCode,
+    EmergencyCodeV2, EmergencyTokencode, MarkDeletedRequest, MarkDeletedResponse, UnlockMethod, UnlockRequest, UnlockResponse,
+};
 use cas_core::route::percent_encode;
 use cas_core::wire::{
     HighRiskAction, HighRiskEntry, HighRiskListV2, HighRiskRequest, LookupRequest, MultiStatus, SearchPage,
@@ -278,4 +282,164 @@ pub async fn request_token(token_path: &str, form: String, abort: &AbortControll
     }
     let answer = Answer { status: reply.status, body: reply.body };
     parse(&answer, "an access token")
+}
+
+// The help-desk APIs (../shared/api-notes-helpdesk.md).
+
+fn user_path(version: &str, id: &str, rest: &str) -> String {
+    format!("/{version}/users/{}{rest}", percent_encode(id))
+}
+
+/// `GET /v1/users/{id}/authlogs/`: the 100 most recent events matching `query`, as sent
+/// (newest first). Every value is percent-encoded, so the `+` of an offset goes as `%2B`.
+pub async fn auth_logs(session: &Session, id: &str, query: &AuthLogQuery, abort: Option<&AbortController>) -> Result<Vec<AuthLogEntry>, ApiError> {
+    let mut params = Vec::new();
+    if let Some(code) = query.event_code {
+        params.push(format!("eventCode={code}"));
+    }
+    if let Some(t) = &query.start_time_after {
+        params.push(format!("startTimeAfter={}", percent_encode(t)));
+    }
+    if let Some(t) = &query.end_time_on_or_before {
+        params.push(format!("endTimeOnOrBefore={}", percent_encode(t)));
+    }
+    let mut path = user_path("v1", id, "/authlogs/");
+    if !params.is_empty() {
+        path = format!("{path}?{}", params.join("&"));
+    }
+    let answer = call(session, Method::GET, &path, None, abort, RATE_LIMIT_ATTEMPTS).await?;
+    parse_or_empty(&answer, "a list of sign-in events")
+}
+
+/// Why the authenticators came from v1, which lists neither FIDO credentials nor hardware
+/// tokens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OnlyV1 {
+    /// The credential lacks a permission v2 needs (the console did not ask v2).
+    NotAllowed(String),
+    /// The tenant has no v2 (404 or 405).
+    Missing(u16),
+    /// v2 answered 403.
+    Refused,
+}
+
+/// A user's authenticators: v2's three lists, or v1's devices and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Authenticators {
+    pub list: AuthenticatorsV2,
+    pub only_v1: Option<OnlyV1>,
+}
+
+/// `GET /v2/users/{id}/devices?includeBrowsers=true` when `v2` (the credential allows it),
+/// falling back to `GET /v1/users/{id}/devices` where v2 is missing or refused; v1 alone
+/// otherwise, with `not_v2` saying why.
+pub async fn authenticators(session: &Session, id: &str, not_v2: Option<String>, abort: Option<&AbortController>) -> Result<Authenticators, ApiError> {
+    let only_v1 = match not_v2 {
+        Some(why) => OnlyV1::NotAllowed(why),
+        None => {
+            let v2 = user_path("v2", id, "/devices?includeBrowsers=true");
+            match call(session, Method::GET, &v2, None, abort, RATE_LIMIT_ATTEMPTS).await {
+                Ok(answer) => return Ok(Authenticators { list: parse(&answer, "a list of authenticators")?, only_v1: None }),
+                Err(ApiError::NotFound { .. }) => OnlyV1::Missing(404),
+                Err(ApiError::Unexpected { status: 405, .. }) => OnlyV1::Missing(405),
+                Err(ApiError::Forbidden { why: cas_core::error::Forbidden::Refused, .. }) => OnlyV1::Refused,
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    let v1 = user_path("v1", id, "/devices?includeBrowsers=true");
+    let answer = call(session, Method::GET, &v1, None, abort, RATE_LIMIT_ATTEMPTS).await?;
+    let devices = parse_or_empty::<AuthenticatorsV1>(&answer, "a list of authenticators")?.devices;
+    Ok(Authenticators { list: AuthenticatorsV2 { devices, ..AuthenticatorsV2::default() }, only_v1: Some(only_v1) })
+}
+
+/// `DELETE /v1/users/{id}/devices/{deviceId}`: 200 with an empty body.
+pub async fn delete_authenticator(session: &Session, id: &str, device_id: &str) -> Result<(), ApiError> {
+    let path = user_path("v1", id, &format!("/devices/{}", percent_encode(device_id)));
+    call(session, Method::DELETE, &path, None, None, RATE_LIMIT_ATTEMPTS).await.map(|_| ())
+}
+
+/// `PATCH /v1/users/{id}/methods`: every method's lock after the unlock.
+pub async fn unlock(session: &Session, id: &str, methods: Vec<UnlockMethod>) -> Result<UnlockResponse, ApiError> {
+    let body = to_json(&UnlockRequest { unlock_methods: methods });
+    let answer = call(session, Method::PATCH, &user_path("v1", id, "/methods"), Some(body), None, RATE_LIMIT_ATTEMPTS).await?;
+    parse(&answer, "the state of each method")
+}
+
+/// A new emergency access code, as the server answered it. The code itself is only ever
+/// shown, never logged (`EmergencyTokencode` prints as hidden).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IssuedCode {
+    pub id: Option<String>,
+    pub code: EmergencyTokencode,
+    pub expires: Option<String>,
+    pub offline_expires: Option<String>,
+    pub one_time_use: Option<bool>,
+    /// v2: what the service used, and whether the tenant's locked settings overrode the
+    /// request.
+    pub used: Option<ConfigurationsUsed>,
+    pub locked: Option<bool>,
+    /// v1 answered because the tenant has no v2 (its status).
+    pub v1_because: Option<u16>,
+}
+
+/// `PUT /v2/users/{id}/emergencyTokencode`, or the v1 form where the tenant has no v2 (404,
+/// 405). The answer's text is dropped once read: it holds the code.
+pub async fn issue_emergency_code(session: &Session, id: &str, choice: EmergencyChoice) -> Result<IssuedCode, ApiError> {
+    let path_v2 = user_path("v2", id, "/emergencyTokencode");
+    let missing = match call(session, Method::PUT, &path_v2, Some(to_json(&choice.v2())), None, RATE_LIMIT_ATTEMPTS).await {
+        Ok(answer) => {
+            let c: EmergencyCodeV2 = parse(&answer, "an emergency access code")?;
+            return Ok(IssuedCode {
+                id: c.emergency_tokencode_id,
+                code: c.emergency_tokencode,
+                expires: c.expiration_date,
+                offline_expires: c.offline_expiration_date,
+                one_time_use: c.one_time_use.or(c.configurations_used.as_ref().and_then(|u| u.one_time_use)),
+                used: c.configurations_used,
+                locked: c.configurations_locked,
+                v1_because: None,
+            });
+        }
+        Err(ApiError::NotFound { .. }) => 404,
+        Err(ApiError::Unexpected { status: 405, .. }) => 405,
+        Err(e) => return Err(e),
+    };
+    let path_v1 = user_path("v1", id, "/emergencyTokencode");
+    let answer = call(session, Method::PUT, &path_v1, Some(to_json(&choice.v1())), None, RATE_LIMIT_ATTEMPTS).await?;
+    let c: EmergencyCode = parse(&answer, "an emergency access code")?;
+    Ok(IssuedCode {
+        id: c.emergency_tokencode_id,
+        code: c.emergency_tokencode,
+        expires: c.expiration_date,
+        offline_expires: c.offline_expiration_date,
+        one_time_use: None,
+        used: None,
+        locked: None,
+        v1_because: Some(missing),
+    })
+}
+
+/// `DELETE /v1/users/{id}/emergencyTokencode/{eacId}` (every code of the user goes); the old
+/// `…/emergencyTokencodes` when no code id is known.
+pub async fn disable_emergency_code(session: &Session, id: &str, code_id: Option<&str>) -> Result<(), ApiError> {
+    let rest = match code_id {
+        Some(c) => format!("/emergencyTokencode/{}", percent_encode(c)),
+        None => "/emergencyTokencodes".to_string(),
+    };
+    call(session, Method::DELETE, &user_path("v1", id, &rest), None, None, RATE_LIMIT_ATTEMPTS).await.map(|_| ())
+}
+
+/// `POST /v1/users/{id}/sync` with no body: the user after the synchronization, and the
+/// answer's text for the raw view.
+pub async fn sync(session: &Session, id: &str) -> Result<(User, String), ApiError> {
+    let answer = call(session, Method::POST, &user_path("v1", id, "/sync"), None, None, RATE_LIMIT_ATTEMPTS).await?;
+    Ok((parse(&answer, "a user")?, answer.body))
+}
+
+/// `PUT /v1/users/{id}/markDeleted`: mark (`true`) or take the mark back (`false`).
+pub async fn mark_deleted(session: &Session, id: &str, mark: bool) -> Result<MarkDeletedResponse, ApiError> {
+    let body = to_json(&MarkDeletedRequest { mark_deleted: mark });
+    let answer = call(session, Method::PUT, &user_path("v1", id, "/markDeleted"), Some(body), None, RATE_LIMIT_ATTEMPTS).await?;
+    parse(&answer, "the user's deletion mark")
 }

@@ -31,8 +31,14 @@ pub struct Ask {
 
 /// A native modal `<dialog>`: focus stays inside while it is open, Escape closes it without a
 /// change. `answer` gets `true` for the confirm button and `false` however else it closes.
+/// With `reason`, it also offers an optional "reason or ticket number" field bound to it, for
+/// the action log.
 #[component]
-pub fn ConfirmDialog(#[prop(into)] ask: Signal<Option<Ask>>, answer: Callback<bool>) -> impl IntoView {
+pub fn ConfirmDialog(
+    #[prop(into)] ask: Signal<Option<Ask>>,
+    answer: Callback<bool>,
+    #[prop(optional)] reason: Option<RwSignal<String>>,
+) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     Effect::new(move || {
         let Some(d) = dialog.get() else { return };
@@ -49,6 +55,12 @@ pub fn ConfirmDialog(#[prop(into)] ask: Signal<Option<Ask>>, answer: Callback<bo
         <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" on:close=move |_| answer.run(false)>
             <h2 id="confirm-title">{text(|a| a.title.clone())}</h2>
             <p>{text(|a| a.body.to_string())}</p>
+            {reason.map(|r| view! {
+                <label class="reason">"Reason or ticket number (optional, kept in the action log)"
+                    <input type="text" data-test="reason" autocomplete="off" spellcheck="false" maxlength="200"
+                        prop:value=move || r.get() on:input=move |ev| r.set(event_target_value(&ev))/>
+                </label>
+            })}
             <div class="actions">
                 <button type="button" on:click=move |_| answer.run(false)>"Cancel"</button>
                 <button type="button" class="danger" on:click=move |_| answer.run(true)>{text(|a| a.confirm.to_string())}</button>

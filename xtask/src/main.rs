@@ -252,11 +252,29 @@ fn demo(args: DemoArgs) -> Result {
         println!("  {}", state.join(f).display());
     }
     println!();
+    println!("Users to try (search for the part before @), by panel of the user page:");
+    for (panel, users) in USERS_TO_TRY {
+        println!("  {panel:<34} {users}");
+    }
+    println!();
     println!("Console at http://127.0.0.1:{port}/ as soon as trunk has built it (first build takes a few minutes).");
     println!("Connect with one of the files above. Ctrl-C stops both.");
     println!();
     run(cmd("trunk").args(["serve", "--offline", "--port", &port.to_string()]).current_dir(&r))
 }
+
+/// The sandbox's fixed users (crates/cas-sandbox/README.md) worth opening, panel by panel.
+const USERS_TO_TRY: [(&str, &str); 9] = [
+    ("Details, markup shown as text", "full.user, markup.user, sparse.user, j.doe"),
+    ("Why can't this user sign in?", "admin.disabled, pending.deletion, synced.disabled, sms.locked, high.risk, no.authenticator, token.locked, locked.user (several causes)"),
+    ("Sign-in history", "busy.user (over 100 events), sms.locked, no.authenticator, j.doe"),
+    ("Authenticators", "full.user (every kind), busy.user (two apps), no.authenticator (none)"),
+    ("Locks", "locked.user (all five), full.user, sms.locked, token.locked"),
+    ("Emergency access code", "token.locked (active code), locked.user (locked code), j.doe2 (none yet)"),
+    ("Synchronization", "directory.reenabled (a sync enables), directory.disabled, directory.removed (a sync disables)"),
+    ("Deletion", "mark.candidate (mark, take back), pending.deletion (days left), scim.user (405)"),
+    ("Permissions refused", "connect with oauth-client-limited.json, ticking rsa.user.read only"),
+];
 
 fn test(args: TestArgs) -> Result {
     let env = setup::setup()?;

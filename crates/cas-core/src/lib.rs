@@ -1,5 +1,6 @@
 //! The wire model of RSA's Cloud Administration API and every piece of the console's logic
-//! that needs no browser: key files, JWT claims, error wording, CSV, search order.
+//! that needs no browser: key files, JWT claims, error wording, CSV, search order, dates in
+//! words, the help-desk call's diagnosis.
 //!
 //! Shared by the console (wasm) and the sandbox (native) so the two cannot drift.
 //! It must never do I/O, read a clock or hold a credential beyond the call it was given.
@@ -16,4 +17,5 @@ pub mod jwt;
 pub mod keyfile;
 pub mod route;
 pub mod search;
+pub mod when;
 pub mod wire;

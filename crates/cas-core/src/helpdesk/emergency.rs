@@ -88,6 +88,102 @@ impl Validity {
     }
 }
 
+impl Validity {
+    /// "15 minutes", "1 hour", "7 days".
+    pub fn label(self) -> String {
+        let unit = match (self.expiry_unit, self.expiry_value) {
+            (ExpiryUnit::Minutes, 1) => "minute",
+            (ExpiryUnit::Minutes, _) => "minutes",
+            (ExpiryUnit::Hours, 1) => "hour",
+            (ExpiryUnit::Hours, _) => "hours",
+            (ExpiryUnit::Days, 1) => "day",
+            (ExpiryUnit::Days, _) => "days",
+        };
+        format!("{} {unit}", self.expiry_value)
+    }
+
+    /// v1 counts whole days: this validity rounded up to one (a 15-minute code becomes a
+    /// 1-day one; never longer than 7).
+    pub fn v1_days(self) -> u8 {
+        let days = self.minutes().div_ceil(ExpiryUnit::Days.minutes());
+        u8::try_from(days.clamp(1, 7)).unwrap_or(7)
+    }
+}
+
+/// The validities the console offers besides the tenant's own setting and a custom one.
+pub const VALIDITY_PRESETS: [Validity; 7] = [
+    Validity { expiry_unit: ExpiryUnit::Minutes, expiry_value: 15 },
+    Validity { expiry_unit: ExpiryUnit::Hours, expiry_value: 1 },
+    Validity { expiry_unit: ExpiryUnit::Hours, expiry_value: 4 },
+    Validity { expiry_unit: ExpiryUnit::Hours, expiry_value: 8 },
+    Validity { expiry_unit: ExpiryUnit::Days, expiry_value: 1 },
+    Validity { expiry_unit: ExpiryUnit::Days, expiry_value: 3 },
+    Validity { expiry_unit: ExpiryUnit::Days, expiry_value: 7 },
+];
+
+/// A validity the operator typed: a whole number of `unit` (`minutes`, `hours`, `days`),
+/// from 1 minute to 7 days; `Err` says what is wrong, in words for the form.
+pub fn custom_validity(value: &str, unit: &str) -> Result<Validity, String> {
+    let unit = ExpiryUnit::parse(unit).ok_or_else(|| "Choose minutes, hours or days.".to_string())?;
+    let n: u32 = value.trim().parse().map_err(|_| "Enter a whole number.".to_string())?;
+    Validity::new(unit, n).ok_or_else(|| {
+        let max = MAX_VALIDITY_MINUTES / unit.minutes();
+        format!("A code is valid from 1 minute to 7 days: 1 to {max} {}.", unit.as_str())
+    })
+}
+
+/// What the operator asks for: `None` fields are the tenant's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct EmergencyChoice {
+    pub one_time_use: Option<bool>,
+    pub validity: Option<Validity>,
+}
+
+impl EmergencyChoice {
+    pub fn v2(self) -> EmergencyCodeRequestV2 {
+        EmergencyCodeRequestV2 { one_time_use: self.one_time_use, validity: self.validity }
+    }
+
+    /// v1 needs a number of days and takes one use or many from the tenant: the tenant's
+    /// validity is not known, so it asks for the shortest, 1 day.
+    pub fn v1(self) -> EmergencyCodeRequestV1 {
+        EmergencyCodeRequestV1 { expiration_days: self.validity.map_or(1, Validity::v1_days) }
+    }
+
+    /// "one use, valid 4 hours" for the confirmation and the log.
+    pub fn describe(self) -> String {
+        let uses = match self.one_time_use {
+            Some(true) => "one use",
+            Some(false) => "many uses",
+            None => "uses as the tenant sets",
+        };
+        match self.validity {
+            Some(v) => format!("{uses}, valid {}", v.label()),
+            None => format!("{uses}, valid as long as the tenant sets"),
+        }
+    }
+}
+
+impl ConfigurationsUsed {
+    /// "one use, valid 4 hours", as far as the answer says.
+    pub fn describe(&self) -> String {
+        let uses = match self.one_time_use {
+            Some(true) => "one use",
+            Some(false) => "many uses",
+            None => "uses not stated",
+        };
+        let value = self.expiry_value.as_deref().map(str::trim);
+        let validity = match (value.and_then(|v| v.parse().ok()), self.expiry_unit.as_deref().and_then(ExpiryUnit::parse)) {
+            (Some(expiry_value), Some(expiry_unit)) => format!("valid {}", Validity { expiry_unit, expiry_value }.label()),
+            _ => match (value, self.expiry_unit.as_deref()) {
+                (Some(v), Some(u)) => format!("valid {v} {u}"),
+                _ => "validity not stated".to_string(),
+            },
+        };
+        format!("{uses}, {validity}")
+    }
+}
+
 /// The v2 body. Omitted values come from the tenant; when the tenant locks its settings the
 /// service ignores these and says so (`configurationsLocked`).
 #[derive(Clone, Debug, PartialEq, Serialize, Default)]
@@ -210,6 +306,33 @@ mod tests {
         for bad in [json!("0"), json!(8), json!("seven"), json!(2.5), json!(null), json!(" 3")] {
             assert_eq!(expiration_days(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_choices_the_console_offers() {
+        assert!(VALIDITY_PRESETS.iter().all(|v| Validity::new(v.expiry_unit, v.expiry_value) == Some(*v)));
+        let labels: Vec<String> = VALIDITY_PRESETS.iter().map(|v| v.label()).collect();
+        assert_eq!(labels, ["15 minutes", "1 hour", "4 hours", "8 hours", "1 day", "3 days", "7 days"]);
+        assert_eq!(custom_validity("90", "minutes"), Validity::new(ExpiryUnit::Minutes, 90).ok_or(String::new()));
+        assert_eq!(custom_validity(" 168 ", "hours").map(Validity::minutes), Ok(10_080));
+        assert_eq!(custom_validity("169", "hours"), Err("A code is valid from 1 minute to 7 days: 1 to 168 hours.".into()));
+        assert_eq!(custom_validity("0", "days"), Err("A code is valid from 1 minute to 7 days: 1 to 7 days.".into()));
+        assert_eq!(custom_validity("1.5", "days"), Err("Enter a whole number.".into()));
+        assert_eq!(custom_validity("2", "weeks"), Err("Choose minutes, hours or days.".into()));
+        // v1 counts whole days.
+        let v = |u, n| Validity::new(u, n).map(Validity::v1_days);
+        assert_eq!(v(ExpiryUnit::Minutes, 15), Some(1));
+        assert_eq!(v(ExpiryUnit::Hours, 25), Some(2));
+        assert_eq!(v(ExpiryUnit::Days, 7), Some(7));
+        let tenant = EmergencyChoice::default();
+        assert_eq!(serde_json::to_value(tenant.v2()).unwrap(), json!({}));
+        assert_eq!(serde_json::to_value(tenant.v1()).unwrap(), json!({"expirationDays": "1"}));
+        let chosen = EmergencyChoice { one_time_use: Some(false), validity: Validity::new(ExpiryUnit::Hours, 4) };
+        assert_eq!(serde_json::to_value(chosen.v2()).unwrap(), json!({"oneTimeUse": false, "expiryUnit": "hours", "expiryValue": 4}));
+        assert_eq!(chosen.describe(), "many uses, valid 4 hours");
+        assert_eq!(tenant.describe(), "uses as the tenant sets, valid as long as the tenant sets");
+        let used = ConfigurationsUsed { expiry_value: Some("1".into()), expiry_unit: Some("days".into()), one_time_use: Some(true), extra: Map::new() };
+        assert_eq!(used.describe(), "one use, valid 1 day");
     }
 
     #[test]

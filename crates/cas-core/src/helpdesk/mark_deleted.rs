@@ -34,6 +34,20 @@ pub struct MarkDeletedResponse {
 /// "Users marked as deleted are removed from CAS after seven days."
 pub const PURGE_AFTER_DAYS: i64 = 7;
 
+const DAY: i64 = 24 * 60 * 60;
+
+/// When CAS deletes a user marked at `marked_at` (seconds since the epoch).
+pub fn purge_at(marked_at: i64) -> i64 {
+    marked_at + PURGE_AFTER_DAYS * DAY
+}
+
+/// Whole days, rounded up, from `now` until the purge of a user marked at `marked_at`: 7 just
+/// after marking, 1 on the last day, 0 once it is due.
+pub fn days_left(marked_at: i64, now: i64) -> i64 {
+    let left = purge_at(marked_at) - now;
+    if left <= 0 { 0 } else { (left + DAY - 1) / DAY }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +64,17 @@ mod tests {
         assert!(!r.mark_deleted);
         assert_eq!(r.extra["userStatus"], "Disabled");
         assert!(serde_json::from_value::<MarkDeletedResponse>(json!({"id": "u"})).is_err());
+    }
+
+    #[test]
+    fn days_left_of_the_seven() {
+        let marked = 1_750_000_000;
+        assert_eq!(days_left(marked, marked), 7);
+        assert_eq!(days_left(marked, marked + 1), 7);
+        assert_eq!(days_left(marked, marked + 2 * DAY), 5);
+        assert_eq!(days_left(marked, marked + 7 * DAY - 1), 1);
+        assert_eq!(days_left(marked, marked + 7 * DAY), 0);
+        assert_eq!(days_left(marked, marked + 30 * DAY), 0);
+        assert_eq!(purge_at(marked), marked + 604_800);
     }
 }
