@@ -12,7 +12,6 @@ use cas_core::route::{path, search_path, Page};
 use cas_core::search::DEBOUNCE_MS;
 use cas_core::wire::User;
 use leptos::ev;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 use leptos_router::components::A;
@@ -103,27 +102,21 @@ pub fn SearchPage() -> impl IntoView {
     });
     let shown = move || results.get().and_then(|r| r.ok().flatten()).map(|(_, r)| r.users).unwrap_or_default();
     let shown = move || if typed.with(|t| needle.with(|n| t.trim() == n.trim())) { shown() } else { Vec::new() };
-    let input = NodeRef::<html::Input>::new();
-
-    // `/` anywhere outside a text field jumps to the search box.
-    let handle = window_event_listener(ev::keydown, move |ev| {
-        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let typing = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if let (false, Some(i)) = (typing, input.get_untracked()) {
-            ev.prevent_default();
-            let _ = i.focus();
-        }
-    });
-    on_cleanup(move || handle.remove());
 
     let on_keydown = {
         let navigate = navigate.clone();
+        let go = go.clone();
         move |ev: ev::KeyboardEvent| {
+            // Escape empties the box and the results at once (no debounce), focus staying.
+            if ev.key() == "Escape" && !typed.with_untracked(String::is_empty) {
+                ev.prevent_default();
+                if let Some(h) = debounce.try_update_value(Option::take).flatten() {
+                    h.clear();
+                }
+                typed.set(String::new());
+                go("", 0, true);
+                return;
+            }
             let list = shown();
             let Some(last) = list.len().checked_sub(1) else { return };
             match ev.key().as_str() {
@@ -155,8 +148,8 @@ pub fn SearchPage() -> impl IntoView {
         <section class="search" aria-labelledby="search-title">
             <h1 id="search-title">"Find a user"</h1>
             <label for="search-box">"Email contains"</label>
-            <input id="search-box" node_ref=input type="search" autocomplete="off" spellcheck="false" autofocus
-                placeholder="part of an email address (press / to come here)"
+            <input id="search-box" type="search" autocomplete="off" spellcheck="false" autofocus
+                placeholder="part of an email address (/ comes here, Esc clears)" aria-keyshortcuts="/"
                 role="combobox" aria-controls="results" aria-expanded=move || (!shown().is_empty()).to_string()
                 aria-activedescendant=move || selected.get().map(|i| format!("result-{i}")).unwrap_or_default()
                 prop:value=move || typed.get()
