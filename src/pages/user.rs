@@ -269,6 +269,22 @@ fn Actions(user: User, controls: Controls, request: impl Fn(Change) + Copy + Sen
         Ok(path(&Page::EditUser(user.email_address.clone())))
     };
     let in_flight = move || change.input().get().map(|(c, _)| c.busy());
+    // After a change (and when the page opens on a message, "Saved."), the focus lands on
+    // Undo when the change succeeded, else on the outcome. A change redraws this component.
+    let undo_button = NodeRef::<leptos::html::Button>::new();
+    let outcome_box = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let Some(ok) = outcome.with(|o| o.as_ref().map(|(_, ok)| *ok)) else { return };
+        // Once drawn; a redraw may have replaced this component by then.
+        request_animation_frame(move || {
+            let undo = undo_button.try_get_untracked().flatten().filter(|_| ok);
+            match (undo, outcome_box.try_get_untracked().flatten()) {
+                (Some(b), _) => drop(b.focus()),
+                (None, Some(o)) => drop(o.focus()),
+                _ => {}
+            }
+        });
+    });
 
     view! {
         <div class="actions" aria-label="Actions">
@@ -292,14 +308,14 @@ fn Actions(user: User, controls: Controls, request: impl Fn(Change) + Copy + Sen
                 Ok(href) => view! { <A href=href attr:class="button">"Edit"</A> }.into_any(),
             }}
             {move || undo.get().map(|u| view! {
-                <button type="button" data-test="undo" disabled=busy on:click=move |_| {
+                <button type="button" data-test="undo" node_ref=undo_button disabled=busy on:click=move |_| {
                     undo.set(None);
                     change.dispatch((u.clone(), true));
                 }>"Undo"</button>
             })}
             <p class="busy" role="status">{in_flight}</p>
         </div>
-        <div>
+        <div tabindex="-1" node_ref=outcome_box data-test="outcome">
             {move || outcome.get().map(|(m, ok)| view! { <Note message=m kind=if ok { "note ok" } else { "note error" }/> })}
         </div>
     }
