@@ -10,7 +10,7 @@ use crate::pages::log::LogRoute;
 use crate::pages::search::SearchRoute;
 use crate::pages::user::UserRoute;
 use crate::session::{now_secs, use_session, SessionCtx};
-use crate::shortcuts::{Keyboard, ShortcutHelp};
+use crate::shortcuts::{preload_help, Keyboard, ShortcutHelp};
 use crate::theme::ThemeSwitch;
 use crate::ui::{ActionLog, Flash};
 use cas_core::jwt::time_left;
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
         spawn_local(HighRiskRoute::preload());
         spawn_local(BulkRoute::preload());
         spawn_local(LogRoute::preload());
+        spawn_local(preload_help());
     });
 
     let help = RwSignal::new(false);

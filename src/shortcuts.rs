@@ -8,6 +8,7 @@ use cas_core::route::{path, Page};
 use cas_core::shortcuts::{shortcut, takes_text, Context, Shortcut, HELP};
 use leptos::ev;
 use leptos::html;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
@@ -115,10 +116,32 @@ pub fn Keyboard(#[prop(into)] connected: Signal<bool>, help: RwSignal<bool>) -> 
     });
 }
 
-/// The `?` dialog: every key the console answers to. Closing it puts the focus back on what
-/// had it before.
+/// The `?` dialog, drawn the first time it is asked for. Its code is a chunk of its own
+/// (Leptos' `#[lazy]`, split like the pages), so the first load carries only this; the shell
+/// fetches the chunk in the background once the first screen is up (`preload_help`).
 #[component]
 pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
+    let asked = Memo::new(move |was: Option<&bool>| open.get() || was.copied().unwrap_or(false));
+    view! {
+        <Show when=move || asked.get()>
+            {Suspend::new(async move { help_dialog(open).await })}
+        </Show>
+    }
+}
+
+/// Fetches the `?` dialog's chunk without drawing it.
+pub async fn preload_help() {
+    __preload_help_dialog().await;
+}
+
+#[lazy]
+fn help_dialog(open: RwSignal<bool>) -> AnyView {
+    view! { <HelpDialog open=open/> }.into_any()
+}
+
+/// Every key the console answers to. Closing it puts the focus back on what had it before.
+#[component]
+fn HelpDialog(open: RwSignal<bool>) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let opener = StoredValue::new_local(None::<web_sys::Element>);
     Effect::new(move |_| {

@@ -5,6 +5,7 @@
 //! test   every test: native, sandbox over HTTP, the console in headless Chromium (trunk and nginx)
 //! dist   release build into dist/, the size report against the guard, what each crate weighs
 //! bench  the sandbox's throughput and the bulk high-risk benchmark
+//! screenshots  the README's pictures of the main screens, light and dark, in headless Chromium
 //!
 //! It must never download a tool from anywhere but crates.io, Debian, npm or rustup.
 
@@ -12,6 +13,7 @@ mod bench;
 mod crates;
 mod deploy;
 mod procs;
+mod screenshots;
 mod setup;
 mod size;
 mod split;
@@ -37,6 +39,8 @@ enum Task {
     Dist(DistArgs),
     /// The sandbox's throughput and the console's bulk high-risk job
     Bench,
+    /// The README's screenshots: the main screens in light and dark, from the demo's sandbox in headless Chromium, into docs/screenshots/
+    Screenshots,
     /// Split the console's wasm into the main module and its chunks (trunk's post_build hook)
     Split,
 }
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Task::Test(args) => test(args),
         Task::Dist(args) => dist(args),
         Task::Bench => bench(),
+        Task::Screenshots => setup::setup().and_then(|env| screenshots::take(&env)),
         Task::Split => split::post_build(),
     };
     match outcome {
@@ -323,7 +328,7 @@ mod tests {
     #[test]
     fn the_commands_readme_documents_parse() {
         Task::command().debug_assert();
-        for line in ["setup", "dist", "dist --no-crates", "bench", "demo", "test", "test --native", "test --browser", "test --deploy"] {
+        for line in ["setup", "dist", "dist --no-crates", "bench", "screenshots", "demo", "test", "test --native", "test --browser", "test --deploy"] {
             assert!(parse(line).is_ok(), "{line}");
         }
         let Ok(Task::Demo(demo)) = parse("demo --tenant https://acme.access.securid.com --auth https://x.example --users 20") else { panic!() };
