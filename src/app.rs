@@ -10,6 +10,8 @@ use crate::pages::log::LogRoute;
 use crate::pages::search::SearchRoute;
 use crate::pages::user::UserRoute;
 use crate::session::{now_secs, use_session, SessionCtx};
+use crate::shortcuts::{preload_help, Keyboard, ShortcutHelp};
+use crate::theme::ThemeSwitch;
 use crate::ui::{ActionLog, Flash};
 use cas_core::jwt::time_left;
 use cas_core::route::{path, Page};
@@ -37,12 +39,16 @@ pub fn App() -> impl IntoView {
         spawn_local(HighRiskRoute::preload());
         spawn_local(BulkRoute::preload());
         spawn_local(LogRoute::preload());
+        spawn_local(preload_help());
     });
+
+    let help = RwSignal::new(false);
 
     view! {
         <Router>
+            <Keyboard connected=connected help=help/>
             <a class="skip" href="#main">"Skip to content"</a>
-            <Header/>
+            <Header help=help/>
             <main id="main" tabindex="-1">
                 <Show when=move || connected.get() fallback=|| view! { <Connect/> }>
                     <Routes fallback=|| view! { <NoPage/> }>
@@ -55,6 +61,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </Show>
             </main>
+            <ShortcutHelp open=help/>
         </Router>
     }
 }
@@ -74,7 +81,7 @@ fn clock() -> ReadSignal<u64> {
 }
 
 #[component]
-fn Header() -> impl IntoView {
+fn Header(help: RwSignal<bool>) -> impl IntoView {
     let session = use_session();
     let log = expect_context::<ActionLog>();
     let now = clock();
@@ -103,11 +110,15 @@ fn Header() -> impl IntoView {
         <header class="top">
             <div class="brand"><A href=path(&Page::Search)>"CAS user console"</A></div>
             <nav aria-label="Main">
-                <A href=path(&Page::Search) exact=true>"Search"</A>
-                <A href=path(&Page::HighRiskList) exact=true>"High-risk list"</A>
-                <A href=path(&Page::Log)>{move || format!("Action log ({})", log.0.with(Vec::len))}</A>
+                <A href=path(&Page::Search) exact=true attr:aria-keyshortcuts="/">"Search"</A>
+                <A href=path(&Page::HighRiskList) exact=true attr:aria-keyshortcuts="h">"High-risk list"</A>
+                <A href=path(&Page::Log) attr:aria-keyshortcuts="l">{move || format!("Action log ({})", log.0.with(Vec::len))}</A>
             </nav>
             <div class="session">{status}</div>
+            <div class="tools">
+                <button type="button" aria-keyshortcuts="?" aria-haspopup="dialog" data-test="shortcuts" on:click=move |_| help.set(true)>"Shortcuts"</button>
+                <ThemeSwitch/>
+            </div>
         </header>
         <ExpiredToken/>
         <p class="activity" role="status" aria-live="polite">{waiting}</p>

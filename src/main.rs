@@ -2,13 +2,16 @@
 //! Cloud Administration API through a same-origin proxy.
 //!
 //! This crate is glue: fetch, WebCrypto and the DOM. Logic lives in `cas-core`.
-//! It must never persist a credential: no storage API, no URL, no log line holds one.
+//! It must never persist a credential: no storage API, no URL, no log line holds one. The one
+//! thing it stores is the theme the operator picked with the header's switch (`theme.rs`).
 
 mod api;
 mod app;
 mod crypto;
 mod pages;
 mod session;
+mod shortcuts;
+mod theme;
 mod ui;
 mod virtual_list;
 

@@ -33,6 +33,7 @@ pub struct Ask {
 /// change. `answer` gets `true` for the confirm button and `false` however else it closes.
 /// With `reason`, it also offers an optional "reason or ticket number" field bound to it, for
 /// the action log.
+/// The focus starts on Cancel (the safe answer) and goes back to what opened the dialog.
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] ask: Signal<Option<Ask>>,
@@ -40,19 +41,28 @@ pub fn ConfirmDialog(
     #[prop(optional)] reason: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
     Effect::new(move || {
         let Some(d) = dialog.get() else { return };
         match ask.get() {
             Some(_) if !d.open() => {
+                let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+                opener.set_value(active.and_then(|a| a.dyn_into().ok()));
                 let _ = d.show_modal();
             }
             None if d.open() => d.close(),
             _ => {}
         }
     });
+    let closed = move |_| {
+        answer.run(false);
+        if let Some(el) = opener.try_update_value(Option::take).flatten().filter(|el| el.is_connected()) {
+            let _ = el.focus();
+        }
+    };
     let text = move |f: fn(&Ask) -> String| move || ask.with(|a| a.as_ref().map(f).unwrap_or_default());
     view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" on:close=move |_| answer.run(false)>
+        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" on:close=closed>
             <h2 id="confirm-title">{text(|a| a.title.clone())}</h2>
             <p>{text(|a| a.body.to_string())}</p>
             {reason.map(|r| view! {

@@ -14,8 +14,9 @@ const IN_VIEW: usize = 19;
 const OVERSCAN: usize = 6;
 
 /// `len` rows; row `i` is drawn by `row(i)` and drawn again only when `key(i)` changes.
-/// `scroller` lets the page move the list (back to the top when a filter changes). Callbacks,
-/// not generics: one copy of the list's code serves every list.
+/// `scroller` lets the page move the list (back to the top when a filter changes). `head`,
+/// when given, draws the header's cells in place of `columns` (sort buttons, a checkbox).
+/// Callbacks, not generics: one copy of the list's code serves every list.
 #[component]
 pub fn VirtualList(
     class: &'static str,
@@ -25,6 +26,7 @@ pub fn VirtualList(
     key: Callback<usize, String>,
     row: Callback<usize, AnyView>,
     #[prop(optional)] scroller: NodeRef<html::Div>,
+    #[prop(optional)] head: Option<ViewFn>,
 ) -> impl IntoView {
     let first = RwSignal::new(0usize);
     let window = move || {
@@ -40,7 +42,10 @@ pub fn VirtualList(
     view! {
         <div node_ref=scroller class=format!("vlist {class}") role="table" aria-label=label tabindex="0" on:scroll=on_scroll>
             <div class="vrow vhead" role="row">
-                {columns.iter().map(|c| view! { <span role="columnheader">{*c}</span> }).collect_view()}
+                {match head {
+                    Some(head) => head.run(),
+                    None => columns.iter().map(|c| view! { <span role="columnheader">{*c}</span> }).collect_view().into_any(),
+                }}
             </div>
             <div>
                 <div style:height=move || px(window().0)></div>

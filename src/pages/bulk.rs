@@ -61,6 +61,8 @@ pub struct BulkJobs {
     filter: RwSignal<Option<Category>>,
     /// When the pending wake-up timer fires (0: none).
     armed: StoredValue<u64>,
+    /// A job was just started: its view takes the focus once drawn.
+    started: StoredValue<bool>,
     session: SessionCtx,
     log: ActionLog,
 }
@@ -74,6 +76,7 @@ impl BulkJobs {
             confirming: RwSignal::new(false),
             filter: RwSignal::new(None),
             armed: StoredValue::new(0),
+            started: StoredValue::new(false),
             session: use_session(),
             log: use_log(),
         };
@@ -147,11 +150,36 @@ impl BulkJobs {
 
     fn start(self) {
         let form = self.form.get_untracked();
+        self.launch(form.action(), bulk::prepare(form.entries()));
+    }
+
+    fn launch(self, action: HighRiskAction, items: Vec<Item>) {
         let now = now_ms();
         self.filter.set(None);
         self.confirming.set(false);
-        self.job.set(Some(Job::start(form.action(), bulk::prepare(form.entries()), Policy::default(), now, now)));
+        self.started.set_value(true);
+        self.job.set(Some(Job::start(action, items, Policy::default(), now, now)));
         self.pump();
+    }
+
+    /// Whether a job is under way (not finished): one runs at a time.
+    pub fn busy(self) -> bool {
+        self.job.with(|j| j.as_ref().is_some_and(|j| *j.state() != State::Finished))
+    }
+
+    /// Starts a job on `identifiers` (the high-risk list's selection): the same job, rules
+    /// and outcome view as a pasted list's. The bulk page's form stays as the operator left
+    /// it. A finished job's outcome makes way, as "New job" does; one under way is never
+    /// replaced.
+    pub fn start_with(self, action: HighRiskAction, identifiers: Vec<String>) -> Result<(), UserMessage> {
+        if self.job.with_untracked(|j| j.as_ref().is_some_and(|j| *j.state() != State::Finished)) {
+            return Err(UserMessage::new(
+                "Another bulk job is still under way; nothing was sent.",
+                "Open \u{201c}Add or remove many\u{2026}\u{201d} to follow it, then try again once it has finished or you cancelled it.",
+            ));
+        }
+        self.launch(action, bulk::prepare(identifiers));
+        Ok(())
     }
 }
 
@@ -416,19 +444,31 @@ fn JobStatus(jobs: BulkJobs, counts: Memo<Counts>) -> impl IntoView {
         })
     };
     let words = move || job.with(|j| j.as_ref().map(|j| state_words(j, &counts.get())));
-    view! {
-        <progress max=move || counts.get().to_send().to_string() value=move || { let c = counts.get(); (c.to_send() - c.waiting).to_string() }
-            data-test="progress-bar"></progress>
-        <p class="summary" data-test="progress">{line}</p>
-        {move || words().map(|(class, what, next, finished)| {
-            let test = if class == "note ok" { "accounted" } else { "job-state" };
-            view! {
-                <div class=class data-test=test role=finished.then_some("status")>
-                    <p class="what">{what}</p>
-                    {(!next.is_empty()).then(|| view! { <p class="next">{next}</p> })}
-                </div>
+    // A job just started (here or from the high-risk list) puts the focus on its progress,
+    // where its outcome will be.
+    let status = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = status.get() {
+            if jobs.started.try_update_value(std::mem::take).unwrap_or(false) {
+                let _ = el.focus();
             }
-        })}
+        }
+    });
+    view! {
+        <div class="job-status" tabindex="-1" node_ref=status data-test="job-status">
+            <progress max=move || counts.get().to_send().to_string() value=move || { let c = counts.get(); (c.to_send() - c.waiting).to_string() }
+                data-test="progress-bar"></progress>
+            <p class="summary" data-test="progress">{line}</p>
+            {move || words().map(|(class, what, next, finished)| {
+                let test = if class == "note ok" { "accounted" } else { "job-state" };
+                view! {
+                    <div class=class data-test=test role=finished.then_some("status")>
+                        <p class="what">{what}</p>
+                        {(!next.is_empty()).then(|| view! { <p class="next">{next}</p> })}
+                    </div>
+                }
+            })}
+        </div>
     }
 }
 

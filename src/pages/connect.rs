@@ -71,19 +71,21 @@ fn first_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
 fn KeyFileForm() -> impl IntoView {
     let ctx = use_session();
     let error = RwSignal::new(None::<UserMessage>);
-    let busy = RwSignal::new(false);
+    // What the console is doing now, step by step: connecting takes up to three requests.
+    let step = RwSignal::new(None::<&'static str>);
+    let busy = move || step.get().is_some();
     let dragging = RwSignal::new(false);
 
     // A chosen and a dropped file take the same way: read, check, connect.
     let use_file = move |file: web_sys::File| {
-        busy.set(true);
+        step.set(Some("Reading the key file…"));
         error.set(None);
         spawn_local(async move {
             let outcome = match read_file(file).await {
-                Ok(text) => connect_key_file(&text).await,
+                Ok(text) => connect_key_file(&text, move |s| step.set(Some(s))).await,
                 Err(m) => Err(m),
             };
-            busy.set(false);
+            step.set(None);
             match outcome {
                 Ok(session) => ctx.connect(session),
                 Err(m) => error.set(Some(m)),
@@ -112,17 +114,18 @@ fn KeyFileForm() -> impl IntoView {
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop>
                 <label for="key-file">"Administration API key file (.key)"</label>
-                <input id="key-file" type="file" accept=".key,.json,application/json" on:change=on_file disabled=move || busy.get()/>
+                <input id="key-file" type="file" accept=".key,.json,application/json" on:change=on_file disabled=busy/>
                 <p class="hint">"Or drop the file here. The console signs short-lived tokens with it and renews them before they expire."</p>
             </div>
-            {move || busy.get().then(|| view! { <p class="busy" role="status">"Checking the key with the tenant…"</p> })}
+            <p class="busy" role="status" data-test="connect-progress">{move || step.get()}</p>
             {move || error.get().map(|m| view! { <Note message=m/> })}
         </div>
     }
 }
 
 /// Parses, imports and tries a key file, then finds its role without changing anything.
-async fn connect_key_file(text: &str) -> Result<Session, UserMessage> {
+/// `step` hears what it is doing, for the progress line.
+async fn connect_key_file(text: &str, step: impl Fn(&'static str)) -> Result<Session, UserMessage> {
     let key = keyfile::parse(text).map_err(|e| UserMessage::new(e.to_string(), "Choose the right file and try again."))?;
     let signer = crypto::import_pkcs8(&key.pkcs8_der).await.map_err(|e| {
         UserMessage::new(format!("The browser refused the private key ({e})."), "The key may be damaged: download it again.")
@@ -138,6 +141,7 @@ async fn connect_key_file(text: &str) -> Result<Session, UserMessage> {
     // its answer tells the role. A tenant without v2 or without the licence answers it with
     // something else (404, 5xx): then a search proves the key works, and the role stays
     // "not known" (each page says so when the server refuses).
+    step("Checking the key with the tenant and finding its role…");
     let role = match api::high_risk_list(&session, None).await {
         Ok(_) => Some(KeyRole::SuperAdmin),
         Err(ApiError::Forbidden { .. }) => Some(KeyRole::HelpDesk),
@@ -145,6 +149,7 @@ async fn connect_key_file(text: &str) -> Result<Session, UserMessage> {
         Err(e) => return Err(message(&e, None)),
     };
     if role != Some(KeyRole::SuperAdmin) {
+        step("Checking that the key may search users…");
         match api::search(&session, "@", 0, 1, None).await {
             Ok(_) => {}
             Err(ApiError::Forbidden { detail, .. }) => {
@@ -242,7 +247,7 @@ fn OAuthForm() -> impl IntoView {
                 <p class="hint">"Untick permissions your client was not given: RSA refuses a token request that asks for more."</p>
             </fieldset>
             <button type="submit" disabled=move || busy.get()>"Connect"</button>
-            {move || busy.get().then(|| view! { <p class="busy" role="status">"Requesting a token…"</p> })}
+            <p class="busy" role="status" data-test="connect-progress">{move || busy.get().then_some("Requesting a token for the client and its permissions…")}</p>
             {move || error.get().map(|m| view! { <Note message=m/> })}
         </form>
     }
@@ -313,6 +318,7 @@ fn TokenForm() -> impl IntoView {
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <p class="hint">"A token is used as is and not renewed; when it expires the console asks for a new one."</p>
             <button type="submit" disabled=move || busy.get()>"Connect"</button>
+            <p class="busy" role="status" data-test="connect-progress">{move || busy.get().then_some("Checking the token with the tenant…")}</p>
             {move || error.get().map(|m| view! { <Note message=m/> })}
         </form>
     }

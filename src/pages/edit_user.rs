@@ -4,6 +4,7 @@
 
 use crate::api;
 use crate::session::use_session;
+use crate::shortcuts::focus;
 use crate::ui::{use_log, Flash, Note};
 use cas_core::access::Operation;
 use cas_core::actionlog::Outcome;
@@ -83,9 +84,29 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
         ev.prevent_default();
         general.set(Vec::new());
         let found = form.with(LocalUserForm::validate);
-        reviewing.set(found.is_empty());
+        let invalid = !found.is_empty();
+        reviewing.set(!invalid);
         errors.set(found);
+        // The keyboard goes where the next step is: the first field to correct, or Save.
+        request_animation_frame(move || {
+            let selectors: &[&str] = if invalid { &[".edit [aria-invalid=\"true\"]"] } else { &[".review [data-test=save]", ".review"] };
+            let Some(d) = web_sys::window().and_then(|w| w.document()) else { return };
+            if let Some(el) = selectors.iter().find_map(|s| d.query_selector(s).ok().flatten()) {
+                focus(&el);
+            }
+        });
     };
+    // A refused save: the focus on what the server said.
+    let refusal = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if !general.with(Vec::is_empty) {
+            request_animation_frame(move || {
+                if let Some(el) = refusal.try_get_untracked().flatten() {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
 
     // The save, and what came of it: a success reloads the user, a refusal stays on the form.
     let save = Action::new_local(move |(body, changed): &(UpdateLocalUserRequest, String)| {
@@ -189,7 +210,7 @@ fn EditForm(email: String, form: RwSignal<LocalUserForm>, original: StoredValue<
                 }}
             </fieldset>
             {move || (!general.with(Vec::is_empty)).then(|| view! {
-                <div class="note error" role="alert"><p class="what">"The server did not save the changes."</p>
+                <div class="note error" role="alert" tabindex="-1" node_ref=refusal><p class="what">"The server did not save the changes."</p>
                     <ul>{general.get().into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul>
                     <p class="next">"Correct the marked fields and save again; nothing you typed was lost (type a new password again)."</p>
                 </div>

@@ -119,21 +119,6 @@ pub fn SearchPage() -> impl IntoView {
     };
     let input = NodeRef::<html::Input>::new();
 
-    // `/` anywhere outside a text field jumps to the search box.
-    let handle = window_event_listener(ev::keydown, move |ev| {
-        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let typing = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if let (false, Some(i)) = (typing, input.get_untracked()) {
-            ev.prevent_default();
-            let _ = i.focus();
-        }
-    });
-    on_cleanup(move || handle.remove());
 
     // The results are plain links: the arrow keys move the focus along them (from the box, down
     // into them; from the first, back up to the box), Enter opens the focused one, as any link.
@@ -146,7 +131,18 @@ pub fn SearchPage() -> impl IntoView {
     };
     let on_keydown = {
         let navigate = navigate.clone();
+        let go = go.clone();
         move |ev: ev::KeyboardEvent| {
+            // Escape empties the box and the results at once (no debounce), focus staying.
+            if ev.key() == "Escape" && !typed.with_untracked(String::is_empty) {
+                ev.prevent_default();
+                if let Some(h) = debounce.try_update_value(Option::take).flatten() {
+                    h.clear();
+                }
+                typed.set(String::new());
+                go("", 0, true);
+                return;
+            }
             let list = shown();
             match ev.key().as_str() {
                 "ArrowDown" if !list.is_empty() => {
@@ -190,7 +186,7 @@ pub fn SearchPage() -> impl IntoView {
             <h1 id="search-title">"Find a user"</h1>
             <label for="search-box">"Email contains"</label>
             <input id="search-box" node_ref=input type="search" autocomplete="off" spellcheck="false" autofocus
-                placeholder="part of an email address (press / to come here)"
+                placeholder="part of an email address (/ comes here, Esc clears)" aria-keyshortcuts="/"
                 aria-describedby="search-hint"
                 prop:value=move || typed.get()
                 on:input=on_input on:keydown=on_keydown/>

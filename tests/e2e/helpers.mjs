@@ -23,8 +23,9 @@ export async function launch() {
 }
 
 // A fresh page that records CSP violations, page errors and any dialog (alert) that opens.
-export async function open(browser, path = '/') {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+// `options` go to the browser context (a viewport, an emulated colorScheme).
+export async function open(browser, path = '/', options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   const problems = { csp: [], errors: [], dialogs: [] };
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) problems.csp.push(m.text()); });

@@ -8,6 +8,7 @@
 //!        search, the user page, bulk high-risk jobs, a 50,000-entry list (BENCHMARKS.md)
 //! fuzz   every fuzz target for a bounded time (cargo-fuzz on a pinned nightly)
 //! soak   mixed concurrent traffic against a sandbox with faults injected, memory watched
+//! screenshots  the README's pictures of the main screens, light and dark, in headless Chromium
 //!
 //! It must never download a tool from anywhere but crates.io, Debian, npm or rustup.
 
@@ -16,6 +17,7 @@ mod crates;
 mod deploy;
 mod fuzz;
 mod procs;
+mod screenshots;
 mod setup;
 mod size;
 mod soak;
@@ -42,6 +44,8 @@ enum Task {
     Dist(DistArgs),
     /// The benchmark of issue 12: first load beside Keycloak's admin console, time to interactive, search, the user page, bulk jobs, a 50,000-entry list
     Bench(bench::BenchArgs),
+    /// The README's screenshots: the main screens in light and dark, from the demo's sandbox in headless Chromium, into docs/screenshots/
+    Screenshots,
     /// Split the console's wasm into the main module and its chunks (trunk's post_build hook)
     Split,
     /// Every fuzz target (key files, JWKs, JWTs, answers, bulk input and job, the sandbox) for a bounded time each, then the figures
@@ -106,6 +110,7 @@ fn main() -> ExitCode {
         Task::Test(args) => test(args),
         Task::Dist(args) => dist(args),
         Task::Bench(args) => bench::bench(args),
+        Task::Screenshots => setup::setup().and_then(|env| screenshots::take(&env)),
         Task::Split => split::post_build(),
         Task::Fuzz(args) => setup::fuzzing().and_then(|()| fuzz::run(args.seconds)),
         Task::Soak(args) => soak::run(args.seconds),
@@ -374,7 +379,7 @@ mod tests {
     #[test]
     fn the_commands_readme_documents_parse() {
         Task::command().debug_assert();
-        for line in ["setup", "dist", "dist --no-crates", "bench", "bench --loads 3 --queries 20 --one-each-sample 50 --no-throughput", "demo", "test", "test --native", "test --browser", "test --deploy", "fuzz", "fuzz --seconds 30", "soak", "soak --seconds 60"] {
+        for line in ["setup", "dist", "dist --no-crates", "bench", "screenshots", "bench --loads 3 --queries 20 --one-each-sample 50 --no-throughput", "demo", "test", "test --native", "test --browser", "test --deploy", "fuzz", "fuzz --seconds 30", "soak", "soak --seconds 60"] {
             assert!(parse(line).is_ok(), "{line}");
         }
         let Ok(Task::Demo(demo)) = parse("demo --tenant https://acme.access.securid.com --auth https://x.example --users 20") else { panic!() };

@@ -122,7 +122,7 @@ pub fn Authenticators(desk: Desk, list: LocalResource<Loaded<List>>) -> impl Int
             <h2 id="authenticators-title">"Authenticators"</h2>
             {move || list.with(Option::is_none).then(|| view! { <p class="busy">"Reading the authenticators…"</p> })}
             {body}
-            {desk.told(Area::Authenticators)}
+            {desk.told(Area::Authenticators, None)}
         </section>
     }
 }

@@ -73,7 +73,7 @@ pub fn Diagnosis(desk: Desk, history: LocalResource<Loaded<Vec<AuthLogEntry>>>, 
                 {unread.into_iter().map(|u| view! { <p class="why-not">{u}</p> }).collect_view()}
             })}
             {move || desk.issued.get().filter(|s| s.area == Area::Diagnosis).map(|s| view! { <super::emergency::IssuedBox shown=s desk=desk/> })}
-            {desk.told(Area::Diagnosis)}
+            {desk.told(Area::Diagnosis, None)}
         </section>
     }
 }

@@ -109,7 +109,7 @@ pub fn Emergency(desk: Desk) -> impl IntoView {
                     view! { <button type="button" class="danger" data-test="disable-code" disabled=move || desk.busy() on:click=move |_| desk.request(c.clone(), Area::Emergency)>"Disable the code"</button> }.into_any()
                 }
             })}
-            {desk.told(Area::Emergency)}
+            {desk.told(Area::Emergency, None)}
         </section>
     }
 }

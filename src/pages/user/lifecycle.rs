@@ -43,7 +43,7 @@ pub fn Sync(desk: Desk) -> impl IntoView {
                 ];
                 view! { <Rows rows=rows class="answer" test="sync-answer"/> }
             })}
-            {desk.told(Area::Sync)}
+            {desk.told(Area::Sync, None)}
         </section>
     }
 }
@@ -94,7 +94,7 @@ pub fn Deletion(desk: Desk) -> impl IntoView {
                     .into_any()
                 }
             })}
-            {desk.told(Area::Deletion)}
+            {desk.told(Area::Deletion, None)}
         </section>
     }
 }

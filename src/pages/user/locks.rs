@@ -75,7 +75,7 @@ pub fn Locks(desk: Desk) -> impl IntoView {
                     </ul>
                 </div>
             })}
-            {desk.told(Area::Locks)}
+            {desk.told(Area::Locks, None)}
         </section>
     }
 }

@@ -28,6 +28,7 @@ use cas_core::helpdesk::{messages, summary, AuthLogEntry, EmergencyChoice, Unloc
 use cas_core::localuser::LocalUserForm;
 use cas_core::route::{path, Page};
 use cas_core::wire::{HighRiskAction, MultiStatusEntry, User, UserStatus};
+use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -275,11 +276,28 @@ impl Desk {
         self.change.input().with(|r| r.as_ref().filter(|r| r.from == area).map(|r| r.change.busy()))
     }
 
-    /// The last outcome, where it was asked for, and what is in flight there.
-    fn told(self, area: Area) -> impl IntoView {
+    /// The last outcome, where it was asked for, and what is in flight there. When an outcome
+    /// arrives (or the page opens on one, "Saved."), the focus lands on `undo` if the change
+    /// succeeded and it is drawn, else on the outcome.
+    fn told(self, area: Area, undo: Option<NodeRef<html::Button>>) -> impl IntoView {
+        let outcome_box = NodeRef::<html::Div>::new();
+        Effect::new(move |_| {
+            let Some(ok) = self.outcome.with(|o| o.as_ref().filter(|t| t.area == area).map(|t| t.ok)) else { return };
+            // Once drawn; a redraw may have replaced these elements by then.
+            request_animation_frame(move || {
+                let undo = undo.and_then(|u| u.try_get_untracked().flatten()).filter(|_| ok);
+                match (undo, outcome_box.try_get_untracked().flatten()) {
+                    (Some(b), _) => drop(b.focus()),
+                    (None, Some(o)) => drop(o.focus()),
+                    _ => {}
+                }
+            });
+        });
         view! {
             <p class="busy" role="status">{move || self.in_flight(area)}</p>
-            {move || self.outcome.get().filter(|t| t.area == area).map(|t| view! { <Note message=t.message kind=if t.ok { "note ok" } else { "note error" }/> })}
+            <div class="told" tabindex="-1" node_ref=outcome_box data-test=(area == Area::Actions).then_some("outcome")>
+                {move || self.outcome.get().filter(|t| t.area == area).map(|t| view! { <Note message=t.message kind=if t.ok { "note ok" } else { "note error" }/> })}
+            </div>
         }
     }
 }
@@ -498,6 +516,7 @@ fn Actions(user: User, desk: Desk) -> impl IntoView {
         Ok(path(&Page::EditUser(user.email_address.clone())))
     };
 
+    let undo_button = NodeRef::<html::Button>::new();
     view! {
         <div class="actions" aria-label="Actions">
             {move || match desk.denial(Operation::SetUserStatus) {
@@ -520,14 +539,14 @@ fn Actions(user: User, desk: Desk) -> impl IntoView {
                 Ok(href) => view! { <A href=href attr:class="button">"Edit"</A> }.into_any(),
             }}
             {move || desk.undo.get().map(|u| view! {
-                <button type="button" data-test="undo" disabled=busy on:click=move |_| {
+                <button type="button" data-test="undo" node_ref=undo_button disabled=busy on:click=move |_| {
                     desk.undo.set(None);
                     desk.change.dispatch(Request { change: u.clone(), from: Area::Actions, undo: true, reason: None });
                 }>"Undo"</button>
             })}
             <SummaryButton desk=desk/>
         </div>
-        <div>{desk.told(Area::Actions)}</div>
+        <div>{desk.told(Area::Actions, Some(undo_button))}</div>
     }
 }
 
