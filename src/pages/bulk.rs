@@ -10,7 +10,7 @@ use crate::session::{use_session, SessionCtx};
 use crate::ui::{download, file_stamp, use_log, ActionLog, Note};
 use crate::virtual_list::VirtualList;
 use cas_core::access::Operation;
-use cas_core::bulk::{self, Category, Counts, Item, Job, Outcome, Pause, Policy, State, CATEGORIES};
+use cas_core::bulk::{self, Category, Counts, Item, Job, Outcome, Pause, Policy, Source, State, TooLarge, CATEGORIES};
 use cas_core::error::UserMessage;
 use cas_core::route::{path, Page};
 use cas_core::wire::HighRiskAction;
@@ -43,11 +43,12 @@ impl Form {
         if self.remove { HighRiskAction::Remove } else { HighRiskAction::Add }
     }
 
-    /// The identifiers the form holds now, one entry each.
-    fn entries(&self) -> Vec<String> {
+    /// The identifiers the form holds now, one entry each, or why it holds too many to read
+    /// (checked before the text is split, so a huge paste cannot freeze the tab).
+    fn entries(&self) -> Result<Vec<String>, TooLarge> {
         match &self.table {
-            Some((_, rows)) => bulk::column_values(rows, self.column, self.header),
-            None => bulk::split_list(&self.text),
+            Some((_, rows)) => bulk::read_column(rows, self.column, self.header),
+            None => bulk::read_list(&self.text),
         }
     }
 }
@@ -150,7 +151,9 @@ impl BulkJobs {
 
     fn start(self) {
         let form = self.form.get_untracked();
-        self.launch(form.action(), bulk::prepare(form.entries()));
+        // The start button is disabled while the input is refused; this is the same check.
+        let Ok(entries) = form.entries() else { return };
+        self.launch(form.action(), bulk::prepare(entries));
     }
 
     fn launch(self, action: HighRiskAction, items: Vec<Item>) {
@@ -209,7 +212,12 @@ fn BulkForm(jobs: BulkJobs) -> impl IntoView {
         confirming.set(false);
         form.update(|d| f(d, value));
     };
-    let items = Memo::new(move |_| bulk::prepare(form.with(Form::entries)));
+    let read = Memo::new(move |_| match form.with(Form::entries) {
+        Ok(entries) => (bulk::prepare(entries), None),
+        Err(refused) => (Vec::new(), Some(refused)),
+    });
+    let items = Memo::new(move |_| read.with(|(items, _)| items.clone()));
+    let refused = move || read.with(|(_, r)| *r);
     let denied = move || {
         let s = session.get_untracked()?;
         s.changed.track();
@@ -260,7 +268,8 @@ fn BulkForm(jobs: BulkJobs) -> impl IntoView {
         <label for="bulk-file">"… or load a CSV or text file"</label>
         <input id="bulk-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=move |ev| load_file(jobs, event_target(&ev))/>
         <ColumnChooser jobs=jobs/>
-        {move || form.with(|f| f.file_error.clone()).map(|m| view! { <Note message=m/> })}
+        {move || form.with(|f| f.file_error.clone()).map(|m| view! { <Note message=m test="file-refused"/> })}
+        {move || refused().map(|r| view! { <Note message=r.message() test="input-refused"/> })}
         <p class="summary" data-test="preview">{preview}</p>
         <ul class="set-aside" data-test="set-aside">
             {move || aside().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
@@ -322,19 +331,28 @@ fn ColumnChooser(jobs: BulkJobs) -> impl IntoView {
 fn load_file(jobs: BulkJobs, input: web_sys::HtmlInputElement) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
     let name = file.name();
+    let lower = name.to_ascii_lowercase();
+    let csv = lower.ends_with(".csv") || lower.ends_with(".tsv");
+    // A file too large is refused by its size alone, before a byte of it is read.
+    if let Err(refused) = bulk::check_size(if csv { Source::File } else { Source::Text }, file.size() as u64) {
+        jobs.confirming.set(false);
+        jobs.form.update(|f| f.file_error = Some(refused.message()));
+        return;
+    }
     spawn_local(async move {
         let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-        let lower = name.to_ascii_lowercase();
         jobs.confirming.set(false);
         jobs.form.update(|f| {
             f.file_error = None;
             match text {
                 None => f.file_error = Some(UserMessage::new("The file could not be read.", "Choose it again; if it is on a network drive, copy it locally first.")),
-                Some(text) if lower.ends_with(".csv") || lower.ends_with(".tsv") => {
-                    let rows = bulk::parse_csv(&text);
-                    (f.column, f.header) = bulk::guess_layout(&rows);
-                    f.table = Some((name, rows));
-                }
+                Some(text) if csv => match bulk::read_csv(&text) {
+                    Ok(rows) => {
+                        (f.column, f.header) = bulk::guess_layout(&rows);
+                        f.table = Some((name, rows));
+                    }
+                    Err(refused) => f.file_error = Some(refused.message()),
+                },
                 Some(text) => {
                     f.table = None;
                     f.text = text;

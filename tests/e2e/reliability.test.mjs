@@ -154,6 +154,34 @@ describe('credentials and refusals', () => {
     assert.equal(await page.locator('#jwk').inputValue(), '', 'nothing of it was read into the form');
     await context.close();
   });
+
+  it('refuses a million-line paste and a 50 MB bulk file whole, says why, and sends nothing', async () => {
+    const { page, context, problems } = await open(browser, '/high-risk/bulk');
+    await connectKeyFile(page);
+    await page.locator('#bulk-input').waitFor();
+    const before = Date.now();
+    // 1,000,000 lines, about 15 MB: refused by its size before it is split.
+    await paste(page.locator('#bulk-input'), Array.from({ length: 1_000_000 }, (_, i) => `u${i}@example.com`).join('\n'));
+    await textMatching(page.locator('[data-test=input-refused]'), /more than the 8 MB a bulk job reads: nothing was read from it\..*Split the list/);
+    assert.ok(await page.locator('[data-test=bulk-start]').isDisabled(), 'nothing to start');
+    // 60,000 short lines fit in the size but not in one job.
+    await paste(page.locator('#bulk-input'), Array.from({ length: 60_000 }, (_, i) => `u${i}`).join('\n'));
+    await textMatching(page.locator('[data-test=input-refused]'), /more than 50,000 identifiers/);
+    assert.ok(await page.locator('[data-test=bulk-start]').isDisabled(), 'nothing to start');
+    // Under the caps the page reads the list as before.
+    await paste(page.locator('#bulk-input'), 'j.doe@example.com\nnobody@example.com');
+    await textMatching(page.locator('[data-test=preview]'), /^2 entries read: 2 to send/);
+    assert.equal(await page.locator('[data-test=input-refused]').count(), 0);
+    // A 50 MB CSV file: refused by its size alone.
+    const big = join(mkdtempSync(join(tmpdir(), 'cas-e2e-')), 'export.csv');
+    writeFileSync(big, Buffer.alloc(50 * 1024 * 1024, 'a'));
+    await page.locator('#bulk-file').setInputFiles(big);
+    await textMatching(page.locator('[data-test=file-refused]'), /This file is 50 MB, more than the 8 MB a bulk job reads: nothing was read from it/);
+    const sent = (await arrivedAfter(before)).filter((e) => /highrisk/.test(e.path) && e.method !== 'GET');
+    assert.deepEqual(sent, [], 'no high-risk change was sent');
+    assertClean(problems);
+    await context.close();
+  });
 });
 
 describe('faults at several rates', () => {
