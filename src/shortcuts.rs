@@ -40,15 +40,18 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
     takes_text(&el.tag_name(), &kind, el.is_content_editable())
 }
 
+/// A page's own `autofocus`, not a dialog's (that one is for when the dialog opens).
+const AUTOFOCUS: &str = "[autofocus]:not(dialog *)";
+
 /// The page's focus target drawn since `stale` was taken: `[autofocus]` first, else `h1`.
 fn target(stale: &[web_sys::Element]) -> Option<web_sys::Element> {
     let main = document()?.get_element_by_id("main")?;
-    ["[autofocus]", "h1"].into_iter().find_map(|sel| main.query_selector(sel).ok().flatten().filter(|el| !stale.contains(el)))
+    [AUTOFOCUS, "h1"].into_iter().find_map(|sel| main.query_selector(sel).ok().flatten().filter(|el| !stale.contains(el)))
 }
 
 fn targets_now() -> Vec<web_sys::Element> {
     let Some(main) = document().and_then(|d| d.get_element_by_id("main")) else { return Vec::new() };
-    let Ok(list) = main.query_selector_all("[autofocus], h1") else { return Vec::new() };
+    let Ok(list) = main.query_selector_all(&format!("{AUTOFOCUS}, h1")) else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
 }
 

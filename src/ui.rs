@@ -72,7 +72,8 @@ pub fn ConfirmDialog(
                 </label>
             })}
             <div class="actions">
-                <button type="button" on:click=move |_| answer.run(false)>"Cancel"</button>
+                // `autofocus`: the modal opens on the safe answer, not on the reason field.
+                <button type="button" autofocus on:click=move |_| answer.run(false)>"Cancel"</button>
                 <button type="button" class="danger" on:click=move |_| answer.run(true)>{text(|a| a.confirm.to_string())}</button>
             </div>
         </dialog>

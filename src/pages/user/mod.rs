@@ -276,7 +276,13 @@ impl Desk {
         self.change.input().with(|r| r.as_ref().filter(|r| r.from == area).map(|r| r.change.busy()))
     }
 
-    /// The last outcome, where it was asked for, and what is in flight there. When an outcome
+    /// What is in flight from `area`, in words, while it is.
+    fn busy_line(self, area: Area) -> impl IntoView {
+        view! { <p class="busy" role="status">{move || self.in_flight(area)}</p> }
+    }
+
+    /// The last outcome, where it was asked for, and (but for the actions row, which shows it
+    /// among its buttons) what is in flight there. When an outcome
     /// arrives (or the page opens on one, "Saved."), the focus lands on `undo` if the change
     /// succeeded and it is drawn, else on the outcome.
     fn told(self, area: Area, undo: Option<NodeRef<html::Button>>) -> impl IntoView {
@@ -294,7 +300,7 @@ impl Desk {
             });
         });
         view! {
-            <p class="busy" role="status">{move || self.in_flight(area)}</p>
+            {(area != Area::Actions).then(|| self.busy_line(area))}
             <div class="told" tabindex="-1" node_ref=outcome_box data-test=(area == Area::Actions).then_some("outcome")>
                 {move || self.outcome.get().filter(|t| t.area == area).map(|t| view! { <Note message=t.message kind=if t.ok { "note ok" } else { "note error" }/> })}
             </div>
@@ -545,6 +551,8 @@ fn Actions(user: User, desk: Desk) -> impl IntoView {
                 }>"Undo"</button>
             })}
             <SummaryButton desk=desk/>
+            // In the row of buttons, where the eye is after a click (the outcome goes below).
+            {desk.busy_line(Area::Actions)}
         </div>
         <div>{desk.told(Area::Actions, Some(undo_button))}</div>
     }
