@@ -12,7 +12,7 @@ use crate::ui::{download, file_stamp, Ask, ConfirmDialog, Note};
 use crate::virtual_list::VirtualList;
 use cas_core::access::Operation;
 use cas_core::error::{message, UserMessage};
-use cas_core::high_risk::{Listing, Selection, Sort, COLUMNS};
+use cas_core::high_risk::{Listing, Narrowing, Selection, Sort, COLUMNS};
 use cas_core::route::{path, Page};
 use cas_core::wire::{HighRiskAction, HighRiskEntry};
 use leptos::html;
@@ -74,13 +74,17 @@ fn Listed(entries: Vec<HighRiskEntry>, filter: RwSignal<String>, sort: RwSignal<
     let navigate = use_navigate();
     let listing = Arc::new(Listing::new(entries));
     let total = listing.len();
+    let narrowing = StoredValue::new(Narrowing::default());
     let order = Memo::new({
         let l = listing.clone();
-        move |_| l.order(sort.get())
+        move |_| {
+            narrowing.update_value(Narrowing::reset);
+            l.order(sort.get())
+        }
     });
     let shown = Memo::new({
         let l = listing.clone();
-        move |_| order.with(|o| l.matching(o, &filter.read()))
+        move |_| order.with(|o| narrowing.try_update_value(|n| n.matching(&l, o, &filter.read())).unwrap_or_default())
     });
     let selection = RwSignal::new(Selection::new(total));
     let filtering = move || !filter.read().trim().is_empty();
