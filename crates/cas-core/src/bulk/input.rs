@@ -167,7 +167,7 @@ pub fn read_list(text: &str) -> Result<Vec<String>, TooLarge> {
     Ok(split_list(text))
 }
 
-/// Rows of a CSV file: RFC 4180 quoting (quoted fields, `""` for a quote, line breaks inside
+/// Rows of a CSV file, read with the csv crate: RFC 4180 quoting (quoted fields, `""` for a quote, line breaks inside
 /// quotes), CRLF, LF or CR line ends, a leading byte-order mark dropped, blank lines skipped.
 /// The delimiter is whichever of `,` `;` and tab is most frequent in the first line.
 pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -198,46 +198,17 @@ fn is_blank_row(r: &[String]) -> bool {
 fn parse_csv_within(text: &str, max_rows: usize, max_columns: usize) -> Result<Vec<Vec<String>>, TooLarge> {
     let text = text.trim_start_matches('\u{FEFF}');
     let first = text.lines().next().unwrap_or("");
-    let delim = [',', ';', '\t'].into_iter().rev().max_by_key(|d| first.matches(*d).count()).unwrap_or(',');
+    let delim = [b',', b';', b'\t'].into_iter().rev().max_by_key(|d| first.matches(char::from(*d)).count()).unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new().delimiter(delim).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let (mut quoted, mut fresh) = (false, true);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c != '"' {
-                field.push(c);
-            } else if chars.peek() == Some(&'"') {
-                chars.next();
-                field.push('"');
-            } else {
-                quoted = false;
-            }
-        } else if c == '"' && fresh {
-            quoted = true;
-            fresh = false;
-        } else if c == delim {
-            if row.len() + 1 >= max_columns {
-                return Err(TooLarge::Columns);
-            }
-            row.push(std::mem::take(&mut field));
-            fresh = true;
-        } else if c == '\n' || c == '\r' {
-            if c == '\r' && chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-            row.push(std::mem::take(&mut field));
-            push_row(&mut rows, std::mem::take(&mut row), max_rows)?;
-            fresh = true;
-        } else {
-            field.push(c);
-            fresh = false;
+    let mut record = csv::StringRecord::new();
+    // The input is a &str, so the reader meets neither invalid UTF-8 nor an I/O error; a
+    // record it still could not read ends the file where it stands.
+    while reader.read_record(&mut record).unwrap_or(false) {
+        if record.len() > max_columns {
+            return Err(TooLarge::Columns);
         }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        push_row(&mut rows, row, max_rows)?;
+        push_row(&mut rows, record.iter().map(str::to_string).collect(), max_rows)?;
     }
     Ok(rows)
 }
