@@ -212,12 +212,26 @@ fn BulkForm(jobs: BulkJobs) -> impl IntoView {
         confirming.set(false);
         form.update(|d| f(d, value));
     };
+    // While the operator types or pastes, the box holds the text and nothing is written back:
+    // writing a 10 MB paste back into it would have the browser lay it out again for seconds.
+    // Text the form gets otherwise (a file read into the box, the form of an earlier visit)
+    // is put in the box.
+    let text_box = NodeRef::<html::Textarea>::new();
+    let from_box = StoredValue::new(false);
+    let text = Memo::new(move |_| form.with(|f| f.text.clone()));
+    Effect::new(move |_| {
+        let (Some(b), t) = (text_box.get(), text.get()) else { return };
+        if !from_box.try_update_value(std::mem::take).unwrap_or(false) {
+            b.set_value(&t);
+        }
+    });
     let read = Memo::new(move |_| match form.with(Form::entries) {
         Ok(entries) => (bulk::prepare(entries), None),
         Err(refused) => (Vec::new(), Some(refused)),
     });
     let items = Memo::new(move |_| read.with(|(items, _)| items.clone()));
-    let refused = move || read.with(|(_, r)| *r);
+    let pasted_refused = RwSignal::new(None::<TooLarge>);
+    let refused = move || pasted_refused.get().or_else(|| read.with(|(_, r)| *r));
     let denied = move || {
         let s = session.get_untracked()?;
         s.changed.track();
@@ -263,8 +277,27 @@ fn BulkForm(jobs: BulkJobs) -> impl IntoView {
         </fieldset>
         <label for="bulk-input">"Identifiers: emails, primary usernames or alternate usernames"</label>
         <p class="hint">"One per line, or separated by commas, semicolons or spaces. Repeats (ignoring case) are sent once."</p>
-        <textarea id="bulk-input" rows="10" spellcheck="false" prop:value=move || form.with(|f| f.text.clone())
-            disabled=move || form.with(|f| f.table.is_some()) on:input=move |ev| edit(|f, v| f.text = v, ev)></textarea>
+        <textarea id="bulk-input" node_ref=text_box rows="10" spellcheck="false"
+            disabled=move || form.with(|f| f.table.is_some()) on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                // A paste far too large is refused before the browser puts it in the box: laying
+                // out a million lines there alone would freeze the tab for seconds.
+                // (What the box holds with it is checked as always, once it is in.)
+                let Some(pasted) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+                pasted_refused.set(bulk::check_size(Source::Text, pasted.len() as u64).err());
+                if pasted_refused.get_untracked().is_some() {
+                    ev.prevent_default();
+                }
+            }
+            on:input=move |ev| {
+                pasted_refused.set(None);
+                let typed = event_target_value(&ev);
+                confirming.set(false);
+                // Marked only when the text changes, as only then does the effect below run.
+                if form.with_untracked(|f| f.text != typed) {
+                    from_box.set_value(true);
+                    form.update(|f| f.text = typed);
+                }
+            }></textarea>
         <label for="bulk-file">"… or load a CSV or text file"</label>
         <input id="bulk-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=move |ev| load_file(jobs, event_target(&ev))/>
         <ColumnChooser jobs=jobs/>

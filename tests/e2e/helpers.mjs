@@ -113,11 +113,17 @@ export async function textMatching(locator, pattern, timeout = 15000) {
   assert.fail(`text ${JSON.stringify(last)} never matched ${pattern}`);
 }
 
-// Puts text into a field the way a paste does: one input event. (The driver's `fill` types
-// through the browser's editing commands, which take seconds per thousand lines.)
+// Puts text into a field the way a paste does: a paste event carrying the text, then, unless
+// the page refused it, the text in the field and one input event. (The driver's `fill` types
+// through the browser's editing commands, which take seconds per thousand lines.) Returns
+// whether the text went in.
 export async function paste(locator, text) {
-  await locator.evaluate((el, v) => {
+  return locator.evaluate((el, v) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', v);
+    if (!el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }))) return false;
     el.value = v;
     el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    return true;
   }, text);
 }
