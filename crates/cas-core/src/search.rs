@@ -6,7 +6,7 @@ use crate::wire::User;
 
 pub const PAGE_SIZE_MAX: u32 = 25;
 /// How long the console waits after the last keystroke before it searches.
-pub const DEBOUNCE_MS: u64 = 50;
+pub const DEBOUNCE_MS: u64 = 30;
 pub const PAGE_SIZE_DEFAULT: u32 = 25;
 
 /// Why a `pageSize` or `pageNumber` query value is refused.
