@@ -109,10 +109,7 @@ impl Restarting {
         let keeper = std::thread::spawn(move || {
             let mut current = Some(first);
             while !flag.load(Ordering::Relaxed) {
-                let exited = match current.as_mut().map(|c| c.0.try_wait()) {
-                    Some(Ok(None)) => false,
-                    _ => true,
-                };
+                let exited = !matches!(current.as_mut().map(|c| c.0.try_wait()), Some(Ok(None)));
                 if exited {
                     drop(current.take());
                     match Child::spawn_until_line(restart(), marker) {
