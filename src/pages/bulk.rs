@@ -225,19 +225,17 @@ fn BulkForm(jobs: BulkJobs) -> impl IntoView {
             b.set_value(&t);
         }
     });
-    let read = Memo::new(move |_| match form.with(Form::entries) {
-        Ok(entries) => (bulk::prepare(entries), None),
-        Err(refused) => (Vec::new(), Some(refused)),
-    });
-    let items = Memo::new(move |_| read.with(|(items, _)| items.clone()));
+    // The job's items as the form stands, or why the input is refused (the preview then reads
+    // no items).
+    let read = Memo::new(move |_| form.with(Form::entries).map(bulk::prepare));
     let pasted_refused = RwSignal::new(None::<TooLarge>);
-    let refused = move || pasted_refused.get().or_else(|| read.with(|(_, r)| *r));
+    let refused = move || pasted_refused.get().or_else(|| read.with(|r| r.as_ref().err().copied()));
     let denied = move || {
         let s = session.get_untracked()?;
         s.changed.track();
         s.allows(Operation::ChangeHighRisk).err().map(|d| d.explain(Operation::ChangeHighRisk))
     };
-    let counts = Memo::new(move |_| items.with(|i| Counts::of(i)));
+    let counts = Memo::new(move |_| read.with(|r| Counts::of(r.as_deref().unwrap_or(&[]))));
     let to_send = move || counts.get().to_send();
     let preview = move || {
         let c = counts.get();
@@ -245,7 +243,8 @@ fn BulkForm(jobs: BulkJobs) -> impl IntoView {
         format!("{} entries read: {n} to send in {} requests, {} duplicates, {} set aside.", c.input, n.div_ceil(100), c.duplicates, c.set_aside)
     };
     let aside = move || {
-        items.with(|items| {
+        read.with(|r| {
+            let items = r.as_deref().unwrap_or(&[]);
             let aside: Vec<(usize, &Item)> = items.iter().enumerate().filter(|(_, it)| matches!(it.outcome, Outcome::SetAside(_))).collect();
             let mut lines: Vec<String> = aside
                 .iter()

@@ -74,17 +74,14 @@ fn Listed(entries: Vec<HighRiskEntry>, filter: RwSignal<String>, sort: RwSignal<
     let navigate = use_navigate();
     let listing = Arc::new(Listing::new(entries));
     let total = listing.len();
-    let narrowing = StoredValue::new(Narrowing::default());
     let order = Memo::new({
         let l = listing.clone();
-        move |_| {
-            narrowing.update_value(Narrowing::reset);
-            l.order(sort.get())
-        }
+        move |_| l.order(sort.get())
     });
+    let narrowing = StoredValue::new(Narrowing::default());
     let shown = Memo::new({
         let l = listing.clone();
-        move |_| order.with(|o| narrowing.try_update_value(|n| n.matching(&l, o, &filter.read())).unwrap_or_default())
+        move |_| order.with(|o| narrowing.try_update_value(|n| n.matching(&l, o, sort.get(), &filter.read())).unwrap_or_default())
     });
     let selection = RwSignal::new(Selection::new(total));
     let filtering = move || !filter.read().trim().is_empty();

@@ -3,7 +3,7 @@
 // the URL); the tenant's locked settings; v1 where the tenant has no v2; disabling the code.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, assertClean, textMatching, api, sandbox, SANDBOX_URL } from './helpers.mjs';
+import { launch, assertClean, textMatching, api, sandbox, SANDBOX_URL, browserKept } from './helpers.mjs';
 import { openFresh, openUser, panel, confirm, actionLog } from './helpdesk-common.mjs';
 
 const EMAIL = 'j.doe2@example.com';
@@ -22,22 +22,6 @@ after(async () => {
 
 const eac = () => panel(page, 'emergency');
 const lookup = async () => (await api('POST', '/v1/users/lookup', { email: EMAIL })).body;
-
-// Everything the browser keeps or shows besides the code's own box.
-async function everywhere() {
-  const inPage = await page.evaluate(async () => {
-    const dump = (s) => JSON.stringify(Object.fromEntries(Object.entries(s)));
-    const dbs = indexedDB.databases ? await indexedDB.databases() : [];
-    const cached = [];
-    for (const name of await caches.keys()) {
-      const cache = await caches.open(name);
-      for (const req of await cache.keys()) cached.push(req.url, await (await cache.match(req)).text());
-    }
-    return { local: dump(localStorage), session: dump(sessionStorage), dbs: JSON.stringify(dbs), cookie: document.cookie,
-      caches: JSON.stringify(cached), url: location.href, title: document.title };
-  });
-  return { ...inPage, cookies: JSON.stringify(await context.cookies()) };
-}
 
 describe('emergency access code', () => {
   let code;
@@ -76,7 +60,8 @@ describe('emergency access code', () => {
   });
 
   it('keeps the code out of storage, cookies, caches, the log, its CSV, the summary, the console and the URL', async () => {
-    const stored = await everywhere();
+    // The page's text aside: the code's own box shows it.
+    const stored = await browserKept(page, context);
     assert.equal(stored.local, '{}');
     assert.equal(stored.session, '{}');
     assert.equal(stored.dbs, '[]');

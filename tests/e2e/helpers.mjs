@@ -127,3 +127,25 @@ export async function paste(locator, text) {
     return true;
   }, text);
 }
+
+// Everything the browser keeps, and where an address or a title could show something: every
+// kind of storage, cookies (the page's and the context's), the Cache API's entries with their
+// bodies, the URL, history state, the title; with `pageText`, the page's text too. Each a
+// string, for "this secret is in none of them".
+export async function browserKept(page, context, { pageText = false } = {}) {
+  const inPage = await page.evaluate(async (withText) => {
+    const dump = (s) => JSON.stringify(Object.fromEntries(Object.entries(s)));
+    const dbs = indexedDB.databases ? await indexedDB.databases() : [];
+    const cached = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) cached.push(req.url, await (await cache.match(req)).text());
+    }
+    return {
+      local: dump(localStorage), session: dump(sessionStorage), dbs: JSON.stringify(dbs), cookie: document.cookie,
+      url: location.href, state: JSON.stringify(history.state), cached: JSON.stringify(cached), title: document.title,
+      ...(withText ? { text: document.body.innerText } : {}),
+    };
+  }, pageText);
+  return { ...inPage, cookies: JSON.stringify(await context.cookies()) };
+}

@@ -5,28 +5,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, open, connectKeyFile, connectOAuth, connectToken, legacyJwt, readCredential, search, textMatching } from './helpers.mjs';
+import { launch, open, connectKeyFile, connectOAuth, connectToken, legacyJwt, readCredential, search, textMatching, browserKept } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function everythingKept(page, context) {
-  const inPage = await page.evaluate(async () => {
-    const dump = (s) => JSON.stringify(Object.fromEntries(Object.entries(s)));
-    const dbs = indexedDB.databases ? await indexedDB.databases() : [];
-    const cached = [];
-    for (const name of await caches.keys()) {
-      const cache = await caches.open(name);
-      for (const req of await cache.keys()) cached.push(req.url, await (await cache.match(req)).text());
-    }
-    return {
-      local: dump(localStorage), session: dump(sessionStorage), dbs: JSON.stringify(dbs), cookie: document.cookie,
-      url: location.href, state: JSON.stringify(history.state), cached: JSON.stringify(cached), text: document.body.innerText,
-    };
-  });
-  return { ...inPage, cookies: JSON.stringify(await context.cookies()) };
-}
 
 describe('no secret is kept or shown', () => {
   it('after key file, OAuth and pasted-token sessions with changes and errors', async () => {
@@ -40,7 +23,7 @@ describe('no secret is kept or shown', () => {
     const secrets = [...keyBody.slice(0, 3), oauth.jwk.d.slice(0, 24), oauth.jwk.p.slice(0, 24), token.slice(0, 40), token.split('.')[2].slice(0, 24)];
     const kept = [];
     const sweep = async (when) => {
-      const everything = await everythingKept(page, context);
+      const everything = await browserKept(page, context, { pageText: true });
       kept.push([when, JSON.stringify(everything)]);
     };
 
