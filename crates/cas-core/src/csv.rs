@@ -1,4 +1,8 @@
 //! CSV out (action log, bulk outcomes) with spreadsheet formula injection neutralised.
+//!
+//! Written here rather than with the csv crate's writer (the bulk page reads CSV with that
+//! crate): what matters is `could_run`, which no CSV writer knows, and the quoting beside it
+//! is a few lines that the fuzz target `bulk_input` reads back with the crate's reader.
 
 /// A character that starts a formula, once a spreadsheet has dropped what comes before it.
 /// The full-width forms are read as the ASCII ones by some (East Asian locales of Excel).
