@@ -159,6 +159,9 @@ fn HelpDialog(open: RwSignal<bool>) -> impl IntoView {
         }
     });
     let closed = move |_| {
+        if crate::ui::reopened(dialog) {
+            return;
+        }
         open.set(false);
         if let Some(el) = opener.try_update_value(Option::take).flatten().filter(|el| el.is_connected()) {
             focus(&el);

@@ -55,6 +55,9 @@ pub fn ConfirmDialog(
         }
     });
     let closed = move |_| {
+        if reopened(dialog) {
+            return;
+        }
         answer.run(false);
         if let Some(el) = opener.try_update_value(Option::take).flatten().filter(|el| el.is_connected()) {
             let _ = el.focus();
@@ -78,6 +81,14 @@ pub fn ConfirmDialog(
             </div>
         </dialog>
     }
+}
+
+/// Whether a `close` event comes too late: the dialog it was for is open again. `close` is a
+/// task queued when a dialog closes, and Chromium runs input first, so Escape and then Enter
+/// (or `?`) at once can reopen it before the event for the first closing arrives; answering
+/// that event would dismiss the new question.
+pub fn reopened(dialog: NodeRef<html::Dialog>) -> bool {
+    dialog.get_untracked().is_some_and(|d| d.open())
 }
 
 /// "Copy", then "Copied" for a moment: puts `text` on the clipboard.

@@ -154,3 +154,56 @@ describe('keyboard only: search → user → disable → undo', () => {
     assertClean(problems);
   });
 });
+
+// A dialog's `close` event is a task, and Chromium runs input first: Escape and then Enter (or
+// `?`) pressed at once reopen the dialog before the event for the first closing arrives. That
+// late event must not dismiss the new question (CI caught the confirmation never reopening).
+describe('keys pressed faster than the page', () => {
+  // The dialog is open and stays open once the page has had a frame and a task to settle.
+  async function stillOpen(dialog, what) {
+    await dialog.waitFor({ timeout: 5000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    assert.equal(await dialog.isVisible(), true, `${what} is still open`);
+  }
+
+  it('Escape then Enter at once asks again, and the late close changes nothing', async () => {
+    const email = 'jose.muller@example.com';
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    await page.keyboard.type(email);
+    await textMatching(page.locator('#results .email').first(), /^jose\.muller@example\.com$/);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/users\/jose\.muller@example\.com$/);
+    const toggle = page.locator('[data-test=status-toggle]');
+    const dialog = page.getByRole('dialog');
+    for (let i = 0; i < 30; i++) {
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      await dialog.waitFor();
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Enter');
+      await stillOpen(dialog, `the confirmation (round ${i + 1})`);
+      assert.match(await dialog.textContent(), /Disable José Müller/);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    assert.equal((await focused()).test, 'status-toggle');
+    assert.equal(await serverStatus(email), 'Enabled');
+  });
+
+  it('Escape then ? at once shows the shortcut list again', async () => {
+    await page.locator('h1').click();
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('?');
+      await dialog.waitFor();
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('?');
+      await stillOpen(dialog, `the shortcut list (round ${i + 1})`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    assertClean(problems);
+  });
+});
