@@ -13,8 +13,33 @@ pub const ROW_PX: usize = 30;
 const IN_VIEW: usize = 19;
 const OVERSCAN: usize = 6;
 
+/// Where a list is scrolled to, which the page may move: back to the top when a filter changes.
+#[derive(Clone, Copy)]
+pub struct Scroll {
+    node: NodeRef<html::Div>,
+    /// The first row in view: set by the list's scroll events, and at once by `to_top`.
+    first: RwSignal<usize>,
+}
+
+impl Default for Scroll {
+    fn default() -> Scroll {
+        Scroll { node: NodeRef::new(), first: RwSignal::new(0) }
+    }
+}
+
+impl Scroll {
+    /// Back to the first row. The rows follow now, not at the next frame's scroll event: what
+    /// the page draws next (a new filter's matches) is drawn from the top.
+    pub fn to_top(self) {
+        if let Some(list) = self.node.get_untracked() {
+            list.set_scroll_top(0);
+        }
+        self.first.set(0);
+    }
+}
+
 /// `len` rows; row `i` is drawn by `row(i)` and drawn again only when `key(i)` changes.
-/// `scroller` lets the page move the list (back to the top when a filter changes). `head`,
+/// `scroll` lets the page move the list (back to the top when a filter changes). `head`,
 /// when given, draws the header's cells in place of `columns` (sort buttons, a checkbox).
 /// Callbacks, not generics: one copy of the list's code serves every list.
 #[component]
@@ -25,14 +50,17 @@ pub fn VirtualList(
     #[prop(into)] len: Signal<usize>,
     key: Callback<usize, String>,
     row: Callback<usize, AnyView>,
-    #[prop(optional)] scroller: NodeRef<html::Div>,
+    #[prop(optional)] scroll: Scroll,
     #[prop(optional)] head: Option<ViewFn>,
 ) -> impl IntoView {
-    let first = RwSignal::new(0usize);
+    let Scroll { node, first } = scroll;
     let window = move || {
         let n = len.get();
-        let start = first.get().saturating_sub(OVERSCAN).min(n);
-        (start, (first.get() + IN_VIEW + OVERSCAN).min(n), n)
+        // When the list gets shorter than where it was scrolled, the browser moves the scroll
+        // position back within it, but says so in a scroll event only at the next frame: until
+        // then the rows are drawn from where that position will be, rather than none at all.
+        let first = first.get().min(n.saturating_sub(IN_VIEW));
+        (first.saturating_sub(OVERSCAN), (first + IN_VIEW + OVERSCAN).min(n), n)
     };
     let on_scroll = move |ev: leptos::ev::Event| {
         let el: web_sys::Element = event_target(&ev);
@@ -40,7 +68,7 @@ pub fn VirtualList(
     };
     let px = |rows: usize| format!("{}px", rows * ROW_PX);
     view! {
-        <div node_ref=scroller class=format!("vlist {class}") role="table" aria-label=label tabindex="0" on:scroll=on_scroll>
+        <div node_ref=node class=format!("vlist {class}") role="table" aria-label=label tabindex="0" on:scroll=on_scroll>
             <div class="vrow vhead" role="row">
                 {match head {
                     Some(head) => head.run(),

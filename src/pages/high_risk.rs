@@ -9,13 +9,12 @@ use crate::api;
 use crate::pages::bulk::BulkJobs;
 use crate::session::use_session;
 use crate::ui::{download, file_stamp, Ask, ConfirmDialog, Note};
-use crate::virtual_list::VirtualList;
+use crate::virtual_list::{Scroll, VirtualList};
 use cas_core::access::Operation;
 use cas_core::error::{message, UserMessage};
 use cas_core::high_risk::{Listing, Narrowing, Selection, Sort, COLUMNS};
 use cas_core::route::{path, Page};
 use cas_core::wire::{HighRiskAction, HighRiskEntry};
-use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -105,12 +104,8 @@ fn Listed(entries: Vec<HighRiskEntry>, filter: RwSignal<String>, sort: RwSignal<
         }
     };
 
-    let scroller = NodeRef::<html::Div>::new();
-    let to_top = move || {
-        if let Some(list) = scroller.get_untracked() {
-            list.set_scroll_top(0);
-        }
-    };
+    let scroll = Scroll::default();
+    let to_top = move || scroll.to_top();
     let on_input = move |ev: leptos::ev::Event| {
         to_top();
         filter.set(event_target_value(&ev));
@@ -259,7 +254,7 @@ fn Listed(entries: Vec<HighRiskEntry>, filter: RwSignal<String>, sort: RwSignal<
         </div>
         {move || problem.get().map(|m| view! { <Note message=m/> })}
         <VirtualList class="hr-cols" label="High-risk users" columns=&[] head=head
-            len=Signal::derive(move || shown.read().len()) key=key row=row scroller=scroller/>
+            len=Signal::derive(move || shown.read().len()) key=key row=row scroll=scroll/>
         <ConfirmDialog ask=ask answer=answer/>
     }
 }
