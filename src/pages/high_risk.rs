@@ -206,22 +206,39 @@ fn Listed(entries: Vec<HighRiskEntry>, filter: RwSignal<String>, sort: RwSignal<
     });
 
     let entry = move |i: usize| shown.with(|s| s.get(i).copied());
-    let key = Callback::new(move |i: usize| entry(i).map(|k| k.to_string()).unwrap_or_default());
+    // Rows are keyed by their place in the view, and each shows whichever entry is there now:
+    // a keystroke of the filter or a new sort changes the text of the rows in view in place,
+    // where rows keyed by entry were made anew and restyled by the browser, which put one
+    // keystroke in five over a frame (BENCHMARKS.md). A row whose entry is the same is left as
+    // it is.
+    let key = Callback::new(move |i: usize| i.to_string());
     let row = Callback::new({
         let listing = listing.clone();
         move |i: usize| {
-            let Some(k) = entry(i) else { return ().into_any() };
-            let e = listing.entries.get(k as usize).cloned().unwrap_or_default();
-            // The position in the list, not in the view: a row kept across a new filter or
-            // sort is still the same entry.
-            let click = move |ev: leptos::ev::MouseEvent| selection.update(|s| shown.with_untracked(|v| s.click(v, k, ev.shift_key())));
+            let at = Memo::new(move |_| entry(i));
+            let field = {
+                let listing = listing.clone();
+                move |f: fn(&HighRiskEntry) -> &str| {
+                    let listing = listing.clone();
+                    move || at.get().and_then(|k| listing.entries.get(k as usize)).map(|e| f(e).to_string()).unwrap_or_default()
+                }
+            };
+            let email = field(|e| &e.email);
+            let (label, href) = (email.clone(), email.clone());
+            // The entry's position in the list, not in the view: the selection follows the
+            // entry across filters and sorts.
+            let click = move |ev: leptos::ev::MouseEvent| {
+                if let Some(k) = at.get_untracked() {
+                    selection.update(|s| shown.with_untracked(|v| s.click(v, k, ev.shift_key())));
+                }
+            };
             view! {
                 <span role="cell">
-                    <input type="checkbox" aria-label=format!("Select {}", e.email) prop:checked=move || selection.with(|s| s.is_selected(k)) on:click=click/>
+                    <input type="checkbox" aria-label=move || format!("Select {}", label()) prop:checked=move || at.get().is_some_and(|k| selection.with(|s| s.is_selected(k))) on:click=click/>
                 </span>
-                <span role="cell"><A href=path(&Page::User(e.email.clone()))>{e.email}</A></span>
-                <span role="cell">{e.primary_username}</span>
-                <span role="cell">{e.alternate_username}</span>
+                <span role="cell"><A href=move || path(&Page::User(href()))>{email}</A></span>
+                <span role="cell">{field(|e| &e.primary_username)}</span>
+                <span role="cell">{field(|e| &e.alternate_username)}</span>
             }
             .into_any()
         }
