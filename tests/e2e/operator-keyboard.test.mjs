@@ -27,6 +27,17 @@ async function focusWhere(check, what, timeout = 10000) {
   }
   assert.fail(`the focus never landed on ${what}; it is on ${JSON.stringify(last)}`);
 }
+// `/`, the whole email, ↓ and Enter: the user's page, from wherever the page is.
+async function openByKeyboard(email) {
+  await page.locator('h1').click();
+  await page.keyboard.press('/');
+  await page.keyboard.type(email);
+  const exact = new RegExp(`^${email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await textMatching(page.locator('#results .email').first(), exact);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => new URL(u).pathname === `/users/${email}`);
+}
 const serverStatus = async (email) => (await api('POST', '/v1/users/lookup', { email })).body.userStatus;
 
 describe('the shortcut list', () => {
@@ -98,13 +109,7 @@ describe('keyboard only: search → user → disable → undo', () => {
   it('goes from the search box to a user, disables them and undoes it, the focus always where the next key is', async () => {
     const email = 'jose.muller@example.com';
     assert.equal(await serverStatus(email), 'Enabled');
-    await page.locator('h1').click();
-    await page.keyboard.press('/');
-    await page.keyboard.type(email);
-    await textMatching(page.locator('#results .email').first(), /^jose\.muller@example\.com$/);
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/users\/jose\.muller@example\.com$/);
+    await openByKeyboard(email);
     // After the navigation: the page's heading.
     await focusWhere((f) => f.tag === 'H1' && /José Müller/.test(f.text), 'the user\'s heading');
 
@@ -168,13 +173,7 @@ describe('keys pressed faster than the page', () => {
 
   it('Escape then Enter at once asks again, and the late close changes nothing', async () => {
     const email = 'jose.muller@example.com';
-    await page.locator('h1').click();
-    await page.keyboard.press('/');
-    await page.keyboard.type(email);
-    await textMatching(page.locator('#results .email').first(), /^jose\.muller@example\.com$/);
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/users\/jose\.muller@example\.com$/);
+    await openByKeyboard(email);
     const toggle = page.locator('[data-test=status-toggle]');
     const dialog = page.getByRole('dialog');
     for (let i = 0; i < 30; i++) {
